@@ -1,0 +1,223 @@
+"""Everything extracted from one document, and from a batch of documents.
+
+`extract_document` runs each finder once over the folded text and assembles the
+rows of every fact frame. `extract_documents` does it for a batch, in a process
+pool when the batch is large enough for the pool to pay for itself; rows come
+back as plain tuples and become polars frames once, at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+from multiprocessing import get_context
+from typing import Any
+
+import polars as pl
+
+from pipelines.extract.entities import entity_rows, find_entities
+from pipelines.extract.events import find_events
+from pipelines.extract.facts import assemble_metric_facts, fact_id
+from pipelines.extract.periods import find_periods
+from pipelines.extract.quantities import find_quantities
+from pipelines.extract.sentences import split_sentences
+from pipelines.extract.signals import find_signals
+from pipelines.extract.textnorm import fold
+from pipelines.paths import VOCAB_DIR
+
+# Below this many characters a process pool costs more (spawn + imports) than it saves.
+POOL_MIN_CHARACTERS = 2_000_000
+
+FRAME_SCHEMAS: dict[str, dict[str, Any]] = {
+    "metric_facts": {
+        "fact_id": pl.String, "document_id": pl.String, "subject_id": pl.String, "metric": pl.String,
+        "value": pl.Float64, "value_high": pl.Float64, "unit": pl.String, "comparator": pl.String,
+        "counted": pl.String, "period_id": pl.String, "period_start": pl.Date, "period_end": pl.Date,
+        "status": pl.String, "span_start": pl.Int32, "span_end": pl.Int32, "mention": pl.String,
+        "sentence_start": pl.Int32, "sentence_end": pl.Int32, "evidence": pl.String,
+    },
+    "company_signals": {
+        "signal_id": pl.String, "document_id": pl.String, "entity_id": pl.String, "aspect": pl.String,
+        "direction": pl.String, "strength": pl.String, "period_id": pl.String, "period_start": pl.Date,
+        "period_end": pl.Date, "span_start": pl.Int32, "span_end": pl.Int32, "mention": pl.String,
+        "evidence": pl.String,
+    },
+    "events": {
+        "event_id": pl.String, "event_key": pl.String, "document_id": pl.String, "subject_id": pl.String,
+        "event_type": pl.String, "participants": pl.String, "period_id": pl.String, "event_start": pl.Date,
+        "event_end": pl.Date, "span_start": pl.Int32, "span_end": pl.Int32, "mention": pl.String,
+        "evidence": pl.String,
+    },
+    "entity_mentions": {
+        "document_id": pl.String, "entity_id": pl.String, "span_start": pl.Int32, "span_end": pl.Int32,
+        "mention": pl.String,
+    },
+    "unparsed_mentions": {
+        "document_id": pl.String, "span_start": pl.Int32, "span_end": pl.Int32, "mention": pl.String,
+        "reason": pl.String, "evidence": pl.String,
+    },
+    "entities": {
+        "entity_id": pl.String, "canonical": pl.String, "entity_type": pl.String,
+        "exchange_code": pl.String, "role": pl.String, "source": pl.String,
+    },
+    "entity_aliases": {"entity_id": pl.String, "alias": pl.String},
+    "periods": {
+        "period_id": pl.String, "period_start": pl.Date, "period_end": pl.Date, "days": pl.Int32,
+        "label": pl.String,
+    },
+}
+
+
+@cache
+def extractor_version() -> str:
+    """A digest of the extraction code and vocabularies: facts made by other code are re-made."""
+    h = hashlib.sha256()
+    here = os.path.dirname(__file__)
+    for folder, suffixes in ((here, (".py",)), (str(VOCAB_DIR), (".csv", ".tsv"))):
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(suffixes):
+                with open(os.path.join(folder, name), "rb") as f:
+                    h.update(name.encode() + b"\0" + f.read())
+    return h.hexdigest()[:16]
+
+
+def period_id(start: dt.date | None, end: dt.date | None) -> str | None:
+    return None if start is None or end is None else f"{start.isoformat()}/{end.isoformat()}"
+
+
+def period_label(start: dt.date, end: dt.date) -> str:
+    """2024Q1, 2024H1, 2024, 2024-04, 2024-03-14, else the range."""
+    if start == end:
+        return start.isoformat()
+    nxt = end + dt.timedelta(days=1)
+    if start.day == 1 and nxt.day == 1:
+        months = (nxt.year - start.year) * 12 + nxt.month - start.month
+        if months == 1:
+            return f"{start.year}-{start.month:02d}"
+        if months == 3 and start.month in (1, 4, 7, 10):
+            return f"{start.year}Q{(start.month - 1) // 3 + 1}"
+        if months == 6 and start.month in (1, 7):
+            return f"{start.year}H{1 if start.month == 1 else 2}"
+        if months == 12 and start.month == 1:
+            return str(start.year)
+        if start.month == 1 and nxt.month == 1:
+            return f"{start.year}-{end.year}"
+    return f"{start.isoformat()}..{end.isoformat()}"
+
+
+def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> dict[str, list[tuple]]:
+    """Rows of every fact frame for one document (tuples in FRAME_SCHEMAS column order)."""
+    folded = fold(text)
+    sentences = split_sentences(text)
+    quantities, unparsed = find_quantities(text)
+    periods = find_periods(text, doc_date)
+    entities = find_entities(text)
+    dim_rows = entity_rows(entities)
+    roles = {r["entity_id"]: r.get("role") for r in dim_rows}
+
+    # A number inside an entity's name (Figure 01, Gemini 1.5 pro) is not a quantity.
+    taken = [(e.start, e.end) for e in entities]
+    quantities = [q for q in quantities if not _overlaps(taken, q.start, q.end)]
+
+    def evidence(s: int, e: int) -> str:
+        return text[s:e]
+
+    out: dict[str, list[tuple]] = {k: [] for k in FRAME_SCHEMAS}
+    seen_periods: dict[str, tuple] = {}
+
+    def add_period(start: dt.date | None, end: dt.date | None) -> str | None:
+        pid = period_id(start, end)
+        if pid is not None and pid not in seen_periods:
+            seen_periods[pid] = (pid, start, end, (end - start).days + 1, period_label(start, end))
+        return pid
+
+    facts, _ = assemble_metric_facts(text, folded, sentences, quantities, entities, periods, roles, doc_date)
+    for f in facts:
+        out["metric_facts"].append((
+            fact_id(document_id, f.span_start, f.span_end), document_id, f.subject_id, f.metric,
+            f.value, f.value_high, f.unit, f.comparator, f.counted, add_period(f.period_start, f.period_end),
+            f.period_start, f.period_end, f.status, f.span_start, f.span_end, f.mention,
+            f.sentence_start, f.sentence_end, evidence(f.sentence_start, f.sentence_end),
+        ))
+
+    for s in find_signals(text, sentences, entities, periods):
+        sid = hashlib.md5(f"{document_id}:{s.start}:{s.end}:{s.entity_id}:{s.aspect}".encode()).hexdigest()
+        out["company_signals"].append((
+            sid, document_id, s.entity_id, s.aspect, s.direction, s.strength,
+            add_period(s.period_start, s.period_end), s.period_start, s.period_end,
+            s.start, s.end, s.surface, evidence(s.sentence_start, s.sentence_end),
+        ))
+
+    for ev in find_events(text, sentences, entities, periods):
+        eid = hashlib.md5(f"{document_id}:{ev.start}:{ev.end}:{ev.event_type}".encode()).hexdigest()
+        participants = json.dumps(
+            [{"entity_id": p[0], "name": p[1], "role": p[2]} for p in ev.participants], ensure_ascii=False
+        ) if ev.participants else None
+        out["events"].append((
+            eid, ev.event_key, document_id, ev.subject_id, ev.event_type, participants,
+            add_period(ev.event_start, ev.event_end), ev.event_start, ev.event_end,
+            ev.start, ev.end, ev.surface, evidence(ev.sentence_start, ev.sentence_end),
+        ))
+
+    for e in entities:
+        out["entity_mentions"].append((document_id, e.entity_id, e.start, e.end, e.surface))
+    for r in dim_rows:
+        out["entities"].append((r["entity_id"], r["canonical"], r["entity_type"], r.get("exchange_code"),
+                                r.get("role"), r.get("source") or "lexicon"))
+        for alias in {r["canonical"], *r.get("aliases", ())}:
+            out["entity_aliases"].append((r["entity_id"], alias))
+
+    sentence_starts = [s.start for s in sentences]
+    for u in unparsed:
+        s = _sentence_around(sentences, sentence_starts, u.start)
+        out["unparsed_mentions"].append((document_id, u.start, u.end, u.surface, u.reason,
+                                         evidence(s.start, s.end) if s else None))
+    out["periods"] = list(seen_periods.values())
+    return out
+
+
+def _overlaps(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a < end and start < b for a, b in ranges)
+
+
+def _sentence_around(sentences, starts, pos):
+    import bisect
+
+    i = bisect.bisect_right(starts, pos) - 1
+    return sentences[i] if i >= 0 and sentences[i].start <= pos < sentences[i].end else None
+
+
+def _extract_many(batch: list[tuple[str, str, dt.date | None]]) -> dict[str, list[tuple]]:
+    merged: dict[str, list[tuple]] = {k: [] for k in FRAME_SCHEMAS}
+    for document_id, text, doc_date in batch:
+        for k, rows in extract_document(document_id, text, doc_date).items():
+            merged[k].extend(rows)
+    return merged
+
+
+def extract_documents(docs: pl.DataFrame, workers: int | None = None) -> dict[str, pl.DataFrame]:
+    """Fact frames for a batch of staged documents (columns document_id, text, published_date)."""
+    items = list(zip(docs["document_id"], docs["text"], docs["published_date"], strict=True))
+    total_chars = int(docs["characters"].sum()) if docs.height else 0
+    workers = workers or os.cpu_count() or 1
+    merged: dict[str, list[tuple]] = {k: [] for k in FRAME_SCHEMAS}
+    if workers > 1 and total_chars >= POOL_MIN_CHARACTERS and len(items) > 1:
+        chunks = [items[i::workers * 4] for i in range(workers * 4)]
+        # spawn, not fork: a forked child would inherit DuckDB's per-process file cache.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            for part in pool.map(_extract_many, [c for c in chunks if c]):
+                for k, rows in part.items():
+                    merged[k].extend(rows)
+    else:
+        merged = _extract_many(items)
+    frames = {
+        k: pl.DataFrame(rows, schema=FRAME_SCHEMAS[k], orient="row") for k, rows in merged.items()
+    }
+    frames["entities"] = frames["entities"].unique("entity_id", keep="first", maintain_order=True)
+    frames["entity_aliases"] = frames["entity_aliases"].unique(maintain_order=True)
+    frames["periods"] = frames["periods"].unique("period_id", keep="first", maintain_order=True)
+    return frames

@@ -1,0 +1,354 @@
+"""Dated events: what happened, to whom, and when, with the sentence that says so.
+
+An event is a trigger word from `vocab/event_types.csv` (发布, 印发, 并购, 成立于,
+签署…协议) whose clause also states a date. The first vocabulary row that lists the
+trigger and whose conditions hold gives the type, so `发布【…招标公告】` is a tender,
+`发布【…指导意见】` by a government body a policy, and a bare `发布` a launch.
+
+Date: the nearest period before the trigger in its clause, or right after it
+(`成立于 2018 4 月`), or a period standing as a clause of its own earlier in the
+sentence (`2024 4 月，中国移动发布了…`), or the period leading the sentence. Periods
+inside titles (`【…( 2024 年版)】`), forecasts, multi-year spans and `以来`/`截至`
+stretches never date an event. No date, no event.
+
+Subject: the leftmost name before the trigger in its clause (`谷歌 2024 2 月推出的
+Gemini`); `公司`/`其` at subject position refers back to the last company named in
+the passage; a clause with no subject of its own (`自 2022 年底推出后`) continues the
+sentence's. No subject, no event: `全球科技大厂陆续发布新一期财报` names nobody.
+
+The same event stated twice (summary and body) gets the same `event_key`: a hash of
+type, subject, dates and the other participants / the document title it names.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from pipelines.extract.mentions import EntityMention, PeriodMention, Sentence
+from pipelines.extract.sentences import clause_bounds
+from pipelines.extract.signals import (
+    LEADING_PREFIX,
+    MentionIndex,
+    SignalLexicon,
+    alternation,
+    load_signal_lexicon,
+    read_vocab_table,
+)
+from pipelines.extract.textnorm import fold
+
+VOCAB_DIR = Path(__file__).resolve().parents[1] / "vocab"
+EVENT_TYPES_PATH = VOCAB_DIR / "event_types.csv"
+
+# Titles and quoted names: a trigger, date or name inside one belongs to the title
+# (`【北京市算力基础设施建设实施方案( 2024-2027 年)】发布`), not to the event.
+_BRACKETED = re.compile(r"【[^】\n]{0,200}】|《[^》\n]{0,200}》|「[^」\n]{0,120}」|“[^”\n]{0,120}”|\[[^\]\n]{0,120}\]")
+# Period kinds that are stretches up to or since a point, not when something happened.
+_UNDATED_KINDS = frozenset({"since", "asof", "trailing", "ytd", "until", "years"})
+_MAX_EVENT_DAYS = 366
+_CUE_BEFORE = 40            # chars before the trigger searched for a cue (`【…方案】发布`)
+_CUE_AFTER = 48             # chars after it (`发布了【 2024 2025 年…招标公告】`)
+_SPAN_AFTER = 80            # evidence runs to the clause end, at most this far past the trigger
+_LOOKBACK = 300             # chars searched back inside a sentence for a bare-date clause or a subject
+_TRAILING_PUNCT = frozenset("。！？!?；;，,、：:")
+_AFTER_TRIGGER = re.compile(r"\s*(?:于|在)?\s*")
+_SUBJECTLESS_MAX = 2        # CJK chars a clause may hold before its trigger and still have no subject
+_ROLE_OF_SUBJECT = {
+    "acquisition": "acquirer", "policy": "issuer", "policy_effective": "issuer",
+    "agreement": "party", "partnership": "party",
+}
+_ANAPHOR_TYPES = {
+    "公司": frozenset({"company"}),
+    "该公司": frozenset({"company"}),
+    "其": frozenset({"company", "organization", "government"}),
+}
+
+
+class EventMention(NamedTuple):
+    """One statement of a dated event, with its type, subject and participants."""
+
+    start: int
+    end: int
+    surface: str              # the date-trigger-object stretch of the clause
+    event_type: str
+    subject_id: str | None
+    subject: str | None       # canonical name of the acting entity
+    subject_type: str | None
+    participants: tuple[tuple[str, str, str], ...]   # (entity_id, canonical, role)
+    event_start: dt.date
+    event_end: dt.date
+    event_key: str            # equal for the same event stated twice in one document
+    sentence_start: int
+    sentence_end: int
+
+
+class EventRule(NamedTuple):
+    """One row of the event vocabulary."""
+
+    event_type: str
+    cue: re.Pattern[str] | None
+    not_before: tuple[str, ...]
+    subject_types: frozenset[str]
+    target_role: str
+
+
+class EventVocabulary:
+    """Compiled event vocabulary; build once via `load_event_vocabulary()`."""
+
+    def __init__(self, rows: list[dict[str, str]]) -> None:
+        self.rules_for: dict[str, list[EventRule]] = {}
+        self.types: dict[str, str] = {}
+        for r in rows:
+            cues = [c for c in r["cues"].split("|") if c]
+            rule = EventRule(
+                r["event_type"],
+                re.compile(alternation(cues)) if cues else None,
+                tuple(w for w in r["not_before"].split("|") if w),
+                frozenset(t for t in r["subject_types"].split("|") if t),
+                r["target_role"] or "object",
+            )
+            self.types.setdefault(r["event_type"], r["description"])
+            for trigger in r["triggers"].split("|"):
+                if trigger:
+                    self.rules_for.setdefault(trigger, []).append(rule)
+        self.trigger = re.compile(alternation(list(self.rules_for)))
+
+
+@lru_cache(maxsize=1)
+def load_event_vocabulary() -> EventVocabulary:
+    """The event vocabulary from `vocab/event_types.csv`, read and compiled once per process."""
+    return EventVocabulary(read_vocab_table(EVENT_TYPES_PATH))
+
+
+def event_types() -> dict[str, str]:
+    """Event type -> description, as documented in the vocabulary."""
+    return dict(load_event_vocabulary().types)
+
+
+class _Brackets:
+    """Spans of titles and quoted names in the folded text."""
+
+    def __init__(self, folded: str) -> None:
+        self.spans = [m.span() for m in _BRACKETED.finditer(folded)]
+        self.starts = [s for s, _ in self.spans]
+
+    def inside(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and self.spans[i][0] < pos < self.spans[i][1] - 1
+
+    def first_after(self, lo: int, hi: int) -> tuple[int, int] | None:
+        i = bisect.bisect_left(self.starts, lo)
+        if i < len(self.spans) and self.spans[i][1] <= hi:
+            return self.spans[i]
+        return None
+
+
+def _dates_event(index: MentionIndex, p: PeriodMention) -> bool:
+    """Whether a period can be the date of a happening (a day, month, quarter, half or year)."""
+    if p.status_hint == "forecast" or p.kind in _UNDATED_KINDS or "同期" in p.surface:
+        return False
+    return (p.period_end - p.period_start).days <= _MAX_EVENT_DAYS
+
+
+class _Context(NamedTuple):
+    folded: str
+    index: MentionIndex
+    lexicon: SignalLexicon
+    brackets: _Brackets
+    periods: list[PeriodMention]
+    period_starts: list[int]
+
+
+def find_events(
+    text: str,
+    sentences: Sequence[Sentence],
+    entities: Sequence[EntityMention],
+    periods: Sequence[PeriodMention],
+) -> list[EventMention]:
+    """Dated events stated in `text`, one row per statement (a repeated event shares its key)."""
+    if not text:
+        return []
+    vocab = load_event_vocabulary()
+    lexicon = load_signal_lexicon()
+    folded = fold(text)
+    index = MentionIndex(folded, sentences, entities, [p for p in periods if p.end <= len(text)])
+    brackets = _Brackets(folded)
+    dating = [p for p in index.periods if _dates_event(index, p) and not brackets.inside(p.start)]
+    ctx = _Context(folded, index, lexicon, brackets, dating, [p.start for p in dating])
+    out: list[EventMention] = []
+    seen_in_clause: set[tuple[int, str | None, dt.date, dt.date]] = set()
+    last_subject: tuple[int, EntityMention] | None = None   # (sentence start, subject) of the last event
+
+    for m in vocab.trigger.finditer(folded):
+        t0, t1 = m.span()
+        if brackets.inside(t0) or index.overlaps_entity(t0, t1):
+            continue
+        sent = index.sentence_at(t0)
+        if sent is None or lexicon.negated(folded, t0, sent.start):
+            continue
+        cs, ce = clause_bounds(folded, sent, t0)
+        previous = last_subject[1] if last_subject and last_subject[0] == sent.start else None
+        subject, subject_pos = _subject(ctx, sent, cs, t0, previous)
+        rule = _rule(ctx, vocab.rules_for[m.group()], cs, ce, t0, t1, subject)
+        if rule is None or subject is None:
+            continue
+        if rule.event_type != "policy_effective" and lexicon.has_modal(lexicon.modal, folded[cs:t0]):
+            continue
+        period = _event_period(ctx, sent, cs, t0, t1)
+        if period is None:
+            continue
+        clause_key = (cs, subject.entity_id, period.period_start, period.period_end)
+        if clause_key in seen_in_clause:
+            continue        # `发布开源炒菜机器人`: a second trigger in one clause restates the event
+        seen_in_clause.add(clause_key)
+        last_subject = (sent.start, subject)
+
+        participants = _participants(ctx, rule, subject, cs, ce, t0)
+        start = min(t0, period.start, subject_pos if subject_pos is not None else t0)
+        end = max(t1, period.end, min(ce, t1 + _SPAN_AFTER))
+        while end > start and (text[end - 1].isspace() or text[end - 1] in _TRAILING_PUNCT):
+            end -= 1
+        title = brackets.first_after(t1, min(ce, t1 + _CUE_AFTER)) or brackets.first_after(max(cs, t0 - _CUE_BEFORE), t0)
+        key = _event_key(rule.event_type, subject, period, participants, folded[title[0]:title[1]] if title else "")
+        out.append(EventMention(
+            start, end, text[start:end], rule.event_type,
+            subject.entity_id, subject.canonical, subject.entity_type, participants,
+            period.period_start, period.period_end, key, sent.start, sent.end,
+        ))
+    return out
+
+
+def _rule(
+    ctx: _Context,
+    rules: list[EventRule],
+    cs: int,
+    ce: int,
+    t0: int,
+    t1: int,
+    subject: EntityMention | None,
+) -> EventRule | None:
+    """The first vocabulary row for this trigger whose cue, follow-on and subject type conditions hold."""
+    lo, hi = max(cs, t0 - _CUE_BEFORE), min(ce, t1 + _CUE_AFTER)
+    for rule in rules:
+        if rule.not_before and ctx.folded.startswith(rule.not_before, t1):
+            continue
+        if rule.cue is not None and not rule.cue.search(ctx.folded, lo, hi):
+            continue
+        if rule.subject_types and (subject is None or subject.entity_type not in rule.subject_types):
+            continue
+        return rule
+    return None
+
+
+def _candidates(ctx: _Context, lo: int, hi: int) -> list[EntityMention]:
+    """Names in [lo, hi) that can act: not inside a title, not cited as a source."""
+    return [e for e in ctx.index.entities_in(lo, hi)
+            if not ctx.brackets.inside(e.start) and not ctx.index.is_source(e, ctx.lexicon)]
+
+
+def _pick(names: list[EntityMention]) -> EntityMention | None:
+    """The leftmost name, preferring an actor to a bare place (`美国商务部` over `美国`)."""
+    for e in names:
+        if e.entity_type != "region":
+            return e
+    return names[0] if names else None
+
+
+def _subject(
+    ctx: _Context, sent: Sentence, cs: int, t0: int, previous: EntityMention | None
+) -> tuple[EntityMention | None, int | None]:
+    """The acting entity of a trigger, and where it is named in the clause (None when carried)."""
+    names = _candidates(ctx, cs, t0)
+    passive = ctx.folded.find("被", cs, t0)
+    if passive >= 0:
+        # `同方计算机被软通动力收购`: the actor follows 被
+        after = [e for e in names if e.start > passive]
+        if after:
+            return after[0], after[0].start
+    anaphor = ctx.index.anaphor_at_subject(cs, t0, ctx.lexicon)
+    if anaphor is not None and (not names or anaphor.start() < names[0].start):
+        types = _ANAPHOR_TYPES.get(anaphor.group(), frozenset({"company"}))
+        ref = ctx.index.resolve_anaphor(anaphor.start(), ctx.lexicon, types)
+        return ref, anaphor.start() if ref else None
+    chosen = _pick(names)
+    if chosen is not None:
+        return chosen, chosen.start
+    pre = ctx.folded[cs:t0]
+    if ctx.lexicon.group.search(pre) or len(ctx.index.leftover(cs, t0, ctx.lexicon)) > _SUBJECTLESS_MAX:
+        return None, None
+    if previous is not None:
+        return previous, None
+    earlier = [e for e in _candidates(ctx, max(sent.start, cs - _LOOKBACK), cs)
+               if not ctx.index.is_oblique(e, ctx.lexicon)]
+    non_region = [e for e in earlier if e.entity_type != "region"]
+    pool = non_region or earlier
+    return (pool[-1], None) if pool else (None, None)
+
+
+def _event_period(ctx: _Context, sent: Sentence, cs: int, t0: int, t1: int) -> PeriodMention | None:
+    """The date of the event a trigger states (see the module docstring for the order)."""
+    periods, starts = ctx.periods, ctx.period_starts
+    i = bisect.bisect_left(starts, t0) - 1
+    while i >= 0 and periods[i].start >= cs:
+        if periods[i].end <= t0:
+            return periods[i]
+        i -= 1
+    j = bisect.bisect_left(starts, t1)
+    if j < len(periods):
+        # only `成立于 2018 4 月` / `发布于…`: in `发布2024年一季报` the period names the object
+        gap = _AFTER_TRIGGER.match(ctx.folded, t1)
+        if gap is not None and periods[j].start == gap.end() and periods[j].start < sent.end and (
+            ctx.folded[t1 - 1] == "于" or "于" in gap.group() or "在" in gap.group()
+        ):
+            return periods[j]
+    lo = max(sent.start, cs - _LOOKBACK)
+    k = bisect.bisect_left(starts, cs) - 1
+    while k >= 0 and periods[k].start >= lo:
+        p = periods[k]
+        pcs, pce = clause_bounds(ctx.folded, sent, p.start)
+        if pce <= cs and not ctx.index.leftover(pcs, pce, ctx.lexicon):
+            return p
+        k -= 1
+    first = bisect.bisect_left(starts, sent.start)
+    if first < len(periods) and periods[first].end <= t0:
+        p = periods[first]
+        if LEADING_PREFIX.fullmatch(ctx.folded, sent.start, p.start):
+            return p
+    return None
+
+
+def _participants(
+    ctx: _Context, rule: EventRule, subject: EntityMention, cs: int, ce: int, t0: int
+) -> tuple[tuple[str, str, str], ...]:
+    """The subject and every other name of the clause, with their roles in the event."""
+    out = [(subject.entity_id, subject.canonical, _ROLE_OF_SUBJECT.get(rule.event_type, "subject"))]
+    seen = {subject.entity_id}
+    for e in _candidates(ctx, cs, ce):
+        if e.entity_id in seen or e.entity_type == "region":
+            continue
+        seen.add(e.entity_id)
+        role = rule.target_role
+        if rule.target_role == "product" and e.entity_type not in ("model", "product", "project"):
+            role = "participant"
+        out.append((e.entity_id, e.canonical, role))
+    return tuple(out)
+
+
+def _event_key(
+    event_type: str,
+    subject: EntityMention,
+    period: PeriodMention,
+    participants: tuple[tuple[str, str, str], ...],
+    title: str,
+) -> str:
+    """A stable key: the same type, subject, dates, participants and title give the same key."""
+    others = ",".join(sorted(p[0] for p in participants[1:]))
+    title_words = "".join(ch for ch in title if ch.isalnum())[:24].lower()
+    raw = f"{event_type}|{subject.entity_id}|{period.period_start}|{period.period_end}|{others}|{title_words}"
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,222 @@
+"""Turning quantity mentions into facts: subject, metric, period and status.
+
+Attribution works on the structure analysts read: a sentence, its clauses, and
+the paragraph around it.
+
+- Subject: the first named entity before the number in its clause (the clause's
+  grammatical subject is usually first: `Meta 计划于…拥有 35 万张英伟达 GPU`),
+  skipping sources (`根据华尔街见闻报道`) and comparison objects (`价格仅为 GPT-4-turbo
+  1/4`). Anaphors (`其`, `公司`, `本市`) take the passage's last entity of the
+  matching kind. A clause without either inherits the previous clause's subject,
+  and a sentence without one the paragraph's topic.
+- Period: the nearest period before the number in its sentence; periods inside
+  a document title (`【…实施方案(2024-2027 年)】`) name the document, not the fact.
+  In a paragraph that set a target year (`目标到 2025 年,…。…。`), later
+  sentences without a period keep it.
+- Status: cue words in the clause (target > forecast > estimate), then a target
+  or forecast announced earlier in the sentence, then a period that lies after
+  the document's date (forecast); otherwise actual.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from pipelines.extract import metrics as metric_rules
+from pipelines.extract.mentions import EntityMention, PeriodMention, QuantityMention, Sentence
+from pipelines.extract.sentences import clause_bounds
+
+# Organizations whose usual role is to report numbers about others.
+SOURCE_ROLES = frozenset({"media", "research", "source"})
+_SOURCE_BEFORE = re.compile(r"(?:根据|据|来自|援引|引用|according to|per)\s*$", re.IGNORECASE)
+_SOURCE_AFTER = re.compile(r"^\s*(?:报道|统计|数据|测算|预测|显示|调研|报告|研究|指出|表示|称)")
+_COMPARISON_BEFORE = re.compile(r"(?:仅为|为|相比|对比|比|较|超过|不及|than|vs\.?|versus)\s*$", re.IGNORECASE)
+
+_COMPANY_ANAPHOR = re.compile(r"(?:该公司|公司|其|旗下|本公司|该企业|the company|its)")
+_PLACE_ANAPHOR = re.compile(r"(?:本市|该市|全市|本省|该省|全省|本区|我市|我省)")
+_TITLE = re.compile(r"【[^【】\n]*】|《[^《》\n]*》|「[^「」\n]*」")
+
+_TARGET = re.compile(r"目标|力争|争取|规划|计划|到\s*\d{4}\s*年|至\s*\d{4}\s*年|by \d{4}|target|aim|plan", re.IGNORECASE)
+_FORECAST = re.compile(r"预计|预期|预测|有望|将(?:会|要|达|实现|超|突破|增|提|成为|迎来|保持|继续)|可望|可达|可超过|或将|expected|expects|forecast|will|outlook|guidance", re.IGNORECASE)
+_ESTIMATE = re.compile(r"推断|推算|测算|估算|估计|或约|或达|大概|estimated|estimate", re.IGNORECASE)
+_PARAGRAPH_TARGET = re.compile(r"目标(?:到|至|于)?\s*\d{4}\s*年")
+
+
+class MetricFact(NamedTuple):
+    span_start: int
+    span_end: int
+    mention: str
+    subject_id: str | None
+    metric: str
+    value: float
+    value_high: float | None
+    unit: str
+    comparator: str
+    counted: str | None
+    period_start: dt.date | None
+    period_end: dt.date | None
+    status: str
+    sentence_start: int
+    sentence_end: int
+
+
+def fact_id(document_id: str, start: int, end: int) -> str:
+    return hashlib.md5(f"{document_id}:{start}:{end}".encode()).hexdigest()
+
+
+def paragraph_starts(text: str) -> list[int]:
+    """Offsets where paragraphs begin (after a line break)."""
+    return [0] + [m.end() for m in re.finditer(r"\n+", text)]
+
+
+class _Context:
+    """Per-document lookups shared by every quantity."""
+
+    def __init__(self, text: str, folded: str, sentences: Sequence[Sentence],
+                 entities: Sequence[EntityMention], periods: Sequence[PeriodMention],
+                 entity_roles: dict[str, str | None], doc_date: dt.date | None):
+        self.text, self.folded, self.doc_date = text, folded, doc_date
+        self.sentences = sentences
+        self.sentence_starts = [s.start for s in sentences]
+        self.entities = [e for e in entities if entity_roles.get(e.entity_id) not in SOURCE_ROLES]
+        self.entity_starts = [e.start for e in self.entities]
+        titles = [(m.start(), m.end()) for m in _TITLE.finditer(folded)]
+        self.periods = [p for p in periods if not _inside(titles, p.start, p.end)]
+        self.period_starts = [p.start for p in self.periods]
+        self.paragraphs = paragraph_starts(text)
+
+    def sentence_of(self, pos: int) -> Sentence | None:
+        i = bisect.bisect_right(self.sentence_starts, pos) - 1
+        if i >= 0 and self.sentences[i].start <= pos < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
+    def paragraph_start(self, pos: int) -> int:
+        return self.paragraphs[bisect.bisect_right(self.paragraphs, pos) - 1]
+
+    def entities_between(self, start: int, end: int) -> list[EntityMention]:
+        lo = bisect.bisect_left(self.entity_starts, start)
+        hi = bisect.bisect_left(self.entity_starts, end)
+        return [e for e in self.entities[lo:hi] if e.end <= end]
+
+    def periods_between(self, start: int, end: int) -> list[PeriodMention]:
+        lo = bisect.bisect_left(self.period_starts, start)
+        hi = bisect.bisect_left(self.period_starts, end)
+        return [p for p in self.periods[lo:hi] if p.end <= end]
+
+
+def _inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a <= start and end <= b for a, b in ranges)
+
+
+def _eligible_subject(ctx: _Context, e: EntityMention) -> bool:
+    before = ctx.folded[max(0, e.start - 6):e.start]
+    after = ctx.folded[e.end:e.end + 4]
+    if _SOURCE_BEFORE.search(before) and _SOURCE_AFTER.search(after):
+        return False
+    return not _COMPARISON_BEFORE.search(before)
+
+
+def _subject_in(ctx: _Context, start: int, end: int, topic: EntityMention | None) -> EntityMention | None:
+    """The subject named in folded[start:end]: the first eligible entity, else an anaphor's referent."""
+    for e in ctx.entities_between(start, end):
+        if _eligible_subject(ctx, e):
+            return e
+    if topic is not None:
+        stretch = ctx.folded[start:end]
+        if _COMPANY_ANAPHOR.search(stretch) and topic.entity_type in ("company", "organization", "model", "product"):
+            return topic
+        if _PLACE_ANAPHOR.search(stretch) and topic.entity_type in ("government", "region"):
+            return topic
+    return None
+
+
+def _topic_before(ctx: _Context, para_start: int, pos: int, kinds: tuple[str, ...] | None = None) -> EntityMention | None:
+    """The paragraph's most recent eligible entity before `pos` (of the given kinds)."""
+    for e in reversed(ctx.entities_between(para_start, pos)):
+        if (kinds is None or e.entity_type in kinds) and _eligible_subject(ctx, e):
+            return e
+    return None
+
+
+def _status(ctx: _Context, sentence: Sentence, clause: tuple[int, int], q_start: int,
+            period: PeriodMention | None, paragraph_target: bool) -> str:
+    f = ctx.folded
+    if _TARGET.search(f, clause[0], q_start):
+        return "target"
+    if _FORECAST.search(f, clause[0], q_start):
+        return "forecast"
+    if _ESTIMATE.search(f, clause[0], q_start):
+        return "estimate"
+    if _TARGET.search(f, sentence.start, clause[0]):
+        return "target"
+    if _FORECAST.search(f, sentence.start, clause[0]):
+        return "forecast"
+    if paragraph_target:
+        return "target"
+    if period is not None:
+        if period.status_hint:
+            return period.status_hint
+        if ctx.doc_date is not None and period.period_start > ctx.doc_date:
+            return "forecast"
+    return "actual"
+
+
+def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
+                          quantities: Sequence[QuantityMention], entities: Sequence[EntityMention],
+                          periods: Sequence[PeriodMention], entity_roles: dict[str, str | None],
+                          doc_date: dt.date | None) -> tuple[list[MetricFact], dict[str, EntityMention]]:
+    """Facts for one document, and the entities they name (by entity_id)."""
+    ctx = _Context(text, folded, sentences, entities, periods, entity_roles, doc_date)
+    facts: list[MetricFact] = []
+    subjects: dict[str, EntityMention] = {}
+    cue_cache: dict[int, list[tuple[int, int, str]]] = {}
+    for q in quantities:
+        sentence = ctx.sentence_of(q.start)
+        if sentence is None:
+            continue
+        clause = clause_bounds(folded, sentence, q.start)
+        para = ctx.paragraph_start(sentence.start)
+
+        # Subject: this clause, else earlier clauses of the sentence, else the paragraph topic.
+        topic = _topic_before(ctx, para, clause[0])
+        subject = _subject_in(ctx, clause[0], q.start, topic)
+        if subject is None:
+            subject = _subject_in(ctx, sentence.start, clause[0], topic) or topic
+
+        # Period: nearest before the number in the sentence; else a target year set earlier
+        # in the paragraph.
+        before = ctx.periods_between(sentence.start, q.start)
+        period = before[-1] if before else None
+        paragraph_target = False
+        if period is None:
+            m = None
+            for m in _PARAGRAPH_TARGET.finditer(folded, para, sentence.start):
+                pass
+            if m is not None:
+                carried = ctx.periods_between(m.start(), m.end() + 2)
+                if carried:
+                    period, paragraph_target = carried[-1], True
+
+        if sentence.start not in cue_cache:
+            cue_cache[sentence.start] = metric_rules.cues_in(folded, sentence.start, sentence.end)
+        metric = metric_rules.choose_metric(folded, clause, q.start, q.end, q.unit, q.counted,
+                                            cue_cache[sentence.start])
+        value, value_high = metric_rules.signed(metric, folded, clause[0], q.start, q.value, q.value_high)
+        status = _status(ctx, sentence, clause, q.start, period, paragraph_target)
+        if subject is not None:
+            subjects[subject.entity_id] = subject
+        facts.append(MetricFact(
+            span_start=q.start, span_end=q.end, mention=q.surface,
+            subject_id=subject.entity_id if subject else None, metric=metric,
+            value=value, value_high=value_high, unit=q.unit, comparator=q.comparator, counted=q.counted,
+            period_start=period.period_start if period else None,
+            period_end=period.period_end if period else None,
+            status=status, sentence_start=sentence.start, sentence_end=sentence.end,
+        ))
+    return facts, subjects

@@ -1,0 +1,732 @@
+"""Periods and dates stated in a report, resolved to inclusive calendar dates.
+
+`find_periods(text, doc_date)` returns every period mention (non-overlapping, by start);
+`parse_period(surface, doc_date)` reads one surface form (for tests and callers that
+already hold a span).
+
+What is read (all on `textnorm.fold(text)`, so full-width digits and dashes match):
+
+- report notation: 2024Q1, 2024 Q1, 2024年Q1, 24Q3, Q1 2024, Q3'24, 1Q24, 1H24, 2024H1,
+  H1 2024, FY2024Q4, FY24, FY2024, CY2024, 2025E, 2023A, 2025-2027E, FY24-26E, TTM, LTM, YTD,
+  9M24;
+- Chinese calendar chains, also with the characters scraping loses (`2024 3 14 日`,
+  `2024 4 月`, `2024 2027 年`): year, month, day, month ranges (2024年1-3月), quarters
+  (2024年一季度, 第一季度, 一季报), 前三季度, halves (上半年, 半年报), parts of a month or year
+  (4 月初, 2024 年底), year ranges (2025-2027年, 2023 年至 2024 年), 2020年以来, 年初至今;
+- relative words against the document date: 今年, 去年, 明年, 前年, 后年, 本年, 上年, 年内,
+  全年, 今明两年, 过去一年, 近五年, 未来三年, (去年)同期;
+- English: Q2 FY2024, Q2 fiscal 2024, fiscal (year) 2024, first quarter of 2024, the first
+  half of 2024, first nine months of 2024, July 2023, Jul. 2023, March 14, 2024,
+  14 March 2024, in/by/since 2024, year-end 2024, 2024-2026, between 2024 and 2026;
+- numeric dates: 2024-03-14, 2024/3/14, 2024.03.14, 2024-03.
+
+Kinds (the `kind` column), a deliberately small set:
+day, month, months (a month range), quarter, quarters (a quarter range not starting in Q1),
+half, year, years (a year range, both ends inclusive), ytd (from 1 January: 前三季度, Q1-Q3,
+first nine months, 年初至今), asof (a point in time, start == end: 截至…, 一季度末), since
+(from the start of a year to the document date: 2020年以来), early_month / mid_month /
+late_month (1st-10th, 11th-20th, 21st-last: 月初, 月中, 月底/月末, 上中下旬), early_year
+(January: 年初), mid_year (June-July: 年中), late_year (December: 年底/年末, year-end),
+ttm (TTM/LTM: the four quarters ending with the last quarter that ended before the
+document date), trailing (过去一年, 近五年: the N years or months ending on the document
+date) and coming (未来 N 个月: the N months after it; 未来三年 is the next three calendar
+years, kind years).
+
+Choices and limits, stated so nobody has to guess them from the code:
+- Fiscal years are taken as calendar years: without a company calendar FY2024 is
+  2024-01-01..2024-12-31 (wrong for NVIDIA, Apple, Japanese and Indian companies; a caller
+  that knows the company's fiscal calendar must shift the dates itself).
+- 截至 X is a point at X's last day (截至 4 月初 → the 10th; 截至2024年3月 → 31 March).
+- A year-less month, quarter or half (4 月初, 一季度, Q1, 1-4月, 上半年) is placed in the
+  document year and marked relative, even when the text may mean last year's.
+- 同期 is resolved only as 去年同期/上年同期 (or 较/比同期), against the nearest period
+  stated earlier in the same sentence, shifted back one year; alone or without such a
+  period it gives nothing (行业同期 means "the same period", not last year's).
+- A form that needs the document date (relative words, year-less forms, TTM, since) gives
+  nothing when `doc_date` is None: never a guess.
+- Not periods: durations (1-5 年内, 10 年, 3 个月), counts and amounts (8054 台, 2024 万元),
+  model names (GPT-4), plan names (十四五), vague words (近期, 目前, 现阶段, 近年来).
+- Not handled: day ranges (3月1日-15日), day-first or month-first numeric dates
+  (14/03/2024, 03/14/2024), two-digit years with E/A alone (25E), 三季报 (ambiguous
+  between Q3 and Q1-Q3), 年报.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+from pipelines.extract.mentions import PeriodMention
+from pipelines.extract.textnorm import fold
+
+_VOCAB = Path(__file__).resolve().parent.parent / "vocab"
+
+_S = r"[ \t]*"
+_SP = r"[ \t]+"
+_Y4 = r"(?:19|20)\d\d"
+_MON = r"(?:1[0-2]|0?[1-9])(?!\d)"
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])(?!\d)"
+_CN_MON = r"(?:十[一二]|[一二三四五六七八九十])"
+_CN_YEAR = r"(?:二[〇零○]|一九)[〇零○一二三四五六七八九]{2}"
+_QN = r"[1-4一二三四]"
+_RANGE = r"(?:[-~]|至|到)"
+_FISCAL = r"(?:FY|[Ff]iscal(?: [Yy]ear)?)"
+# After an ASCII period token: no digit and no letter, except a status letter E/A/e that
+# itself ends the token (2024Q4E). Keeps 45EFLOPS, H100 and 2024Q1x out.
+_END = r"(?![0-9]|(?![EAe](?![A-Za-z0-9]))[A-Za-z])"
+
+# Characters that, as the last non-space character before a year-less form, show the form is
+# a count or a duration (3 月 after 近, 一季度 after 每) rather than a calendar period.
+_BARE_DENY = set("0123456789.-/~第每近各前后上下本该这当同单个余多约超逾连隔次〇零一二三四五六七八九十百千两几数")
+# Before a bare 年底/年初: words ending in 年 that are not the document year (每年底, 当年底).
+_BARE_YEAR_DENY = _BARE_DENY | set("今去明那旧新整全成青少老中童周翌逐历往最末元")
+_SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
+_STATUS = {"E": "forecast", "e": "forecast", "A": "actual"}
+
+
+class _RelativeYear(NamedTuple):
+    first: int
+    last: int
+    can_prefix: bool
+    deny_prev: str
+    deny_next: str
+
+
+class _Part(NamedTuple):
+    kind: str
+    start_month: int
+    start_day: int
+    end_month: int
+    end_day: int
+
+
+class _Vocab(NamedTuple):
+    relative_years: dict[str, _RelativeYear]
+    numerals: dict[str, int]
+    month_names: dict[str, int]
+    parts: dict[tuple[str, str], _Part]
+    part_patterns: dict[str, str]
+    cues: dict[str, str]
+
+
+def _read_rows(name: str) -> list[dict[str, str]]:
+    with (_VOCAB / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(line for line in f if not line.startswith("#")))
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@functools.cache
+def _vocab() -> _Vocab:
+    relative_years = {
+        r["word"]: _RelativeYear(int(r["first_offset"]), int(r["last_offset"]),
+                                 r["can_prefix"] == "yes", r["deny_prev"], r["deny_next"])
+        for r in _read_rows("period_relative_years.csv")
+    }
+    numerals = {r["numeral"]: int(r["value"]) for r in _read_rows("period_numerals.csv")}
+    month_names = {r["name"]: int(r["month"]) for r in _read_rows("period_month_names.csv")}
+    parts: dict[tuple[str, str], _Part] = {}
+    by_scope: dict[str, list[tuple[str, str]]] = {}
+    for r in _read_rows("period_parts.csv"):
+        parts[(r["scope"], r["word"])] = _Part(r["kind"], int(r["start_month"]), int(r["start_day"]),
+                                               int(r["end_month"]), int(r["end_day"]))
+        by_scope.setdefault(r["scope"], []).append((r["word"], r["deny_next"]))
+    part_patterns = {
+        scope: "|".join(re.escape(w) + (f"(?![{deny}])" if deny else "")
+                        for w, deny in sorted(words, key=lambda x: len(x[0]), reverse=True))
+        for scope, words in by_scope.items()
+    }
+    cues = {r["cue"]: r["role"] for r in _read_rows("period_cues.csv")}
+    return _Vocab(relative_years, numerals, month_names, parts, part_patterns, cues)
+
+
+class _Resolved(NamedTuple):
+    period_start: dt.date
+    period_end: dt.date
+    kind: str
+    is_relative: bool
+
+
+Getter = Callable[[str], "str | None"]
+Resolver = Callable[[Getter, "dt.date | None"], "_Resolved | None"]
+
+
+def _date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _last_day(y: int, m: int) -> int:
+    return calendar.monthrange(y, m)[1]
+
+
+def _month_span(y: int, m1: int, m2: int | None = None, y2: int | None = None) -> tuple[dt.date, dt.date]:
+    y2 = y if y2 is None else y2
+    m2 = m1 if m2 is None else m2
+    return dt.date(y, m1, 1), dt.date(y2, m2, _last_day(y2, m2))
+
+
+def _shift_years(d: dt.date, years: int) -> dt.date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February in a year without one
+        return d.replace(year=d.year + years, day=28)
+
+
+def _add_months(d: dt.date, months: int) -> dt.date:
+    idx = d.year * 12 + d.month - 1 + months
+    y, m = divmod(idx, 12)
+    return dt.date(y, m + 1, min(d.day, _last_day(y, m + 1)))
+
+
+def _cn_number(s: str) -> int | None:
+    """Read 1-99 written as Arabic digits or Chinese numerals (五, 十二, 二十)."""
+    if s.isdigit():
+        return int(s)
+    nums = _vocab().numerals
+    if "十" in s:
+        tens, _, units = s.partition("十")
+        t = nums.get(tens, 0) if tens else 1
+        u = nums.get(units, 0) if units else 0
+        return t * 10 + u
+    return nums.get(s) if len(s) == 1 else None
+
+
+def _cn_year(s: str) -> int:
+    nums = _vocab().numerals
+    return int("".join(str(nums[c]) for c in s))
+
+
+def _number(s: str) -> int:
+    n = _cn_number(s)
+    if n is None:
+        raise ValueError(s)
+    return n
+
+
+def _year(get: Getter, doc_date: dt.date | None) -> tuple[int, bool] | None:
+    """The year a form names: stated (4-digit, 2-digit, Chinese numerals) or relative."""
+    for key in ("y", "y_b"):
+        if v := get(key):
+            return int(v), False
+    for key in ("yy", "yy_b"):
+        if v := get(key):
+            return 2000 + int(v), False
+    if v := get("cy"):
+        return _cn_year(v), False
+    if doc_date is None:
+        return None
+    if v := get("ry"):
+        return doc_date.year + _vocab().relative_years[v].first, True
+    return doc_date.year, True
+
+
+def _resolve_day(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    yr = _year(get, doc_date)
+    if yr is None:
+        return None
+    month = _vocab().month_names[get("mn")] if get("mn") else _number(get("m"))
+    d = _date(yr[0], month, int(get("d")))
+    return _Resolved(d, d, "day", yr[1]) if d else None
+
+
+def _resolve_month(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    yr = _year(get, doc_date)
+    if yr is None:
+        return None
+    y = yr[0]
+    month = _vocab().month_names[get("mn")] if get("mn") else _number(get("m"))
+    if not 1 <= month <= 12:
+        return None
+    part = get("mpart")
+    if part:
+        p = _vocab().parts[("month", part)]
+        end_day = _last_day(y, month) if p.end_day == -1 else p.end_day
+        return _Resolved(dt.date(y, month, p.start_day), dt.date(y, month, end_day), p.kind, yr[1])
+    start, end = _month_span(y, month)
+    return _Resolved(start, end, "month", yr[1])
+
+
+def _resolve_months(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    yr = _year(get, doc_date)
+    if yr is None:
+        return None
+    m1, m2 = int(get("m1")), int(get("m2"))
+    y2 = int(get("y2")) if get("y2") else yr[0]
+    if (y2, m2) <= (yr[0], m1) or y2 - yr[0] > 1:
+        return None
+    start, end = _month_span(yr[0], m1, m2, y2)
+    return _Resolved(start, end, "months", yr[1])
+
+
+def _quarter_span(y: int, q1: int, q2: int | None = None, y2: int | None = None) -> tuple[dt.date, dt.date]:
+    q2 = q1 if q2 is None else q2
+    return _month_span(y, 3 * q1 - 2, 3 * q2, y2)
+
+
+def _resolve_quarter(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    yr = _year(get, doc_date)
+    if yr is None:
+        return None
+    q = _number(get("q"))
+    if q2s := get("q2"):
+        return _quarters(yr, q, _number(q2s), int(get("y2")) if get("y2") else None)
+    start, end = _quarter_span(yr[0], q)
+    part = get("qpart")
+    if part:
+        p = _vocab().parts[("quarter", part)]
+        m1, m2 = 3 * q - 3 + p.start_month, 3 * q - 3 + p.end_month
+        d1 = _last_day(yr[0], m1) if p.start_day == -1 else p.start_day
+        d2 = _last_day(yr[0], m2) if p.end_day == -1 else p.end_day
+        return _Resolved(dt.date(yr[0], m1, d1), dt.date(yr[0], m2, d2), p.kind, yr[1])
+    return _Resolved(start, end, "quarter", yr[1])
+
+
+def _quarters(yr: tuple[int, bool], q1: int, q2: int, y2: int | None = None) -> _Resolved | None:
+    y2 = yr[0] if y2 is None else y2
+    if (y2, q2) <= (yr[0], q1) or y2 - yr[0] > 1:
+        return None
+    start, end = _quarter_span(yr[0], q1, q2, y2)
+    if y2 == yr[0] and q1 == 1:
+        return _Resolved(start, end, "year" if q2 == 4 else "ytd", yr[1])
+    return _Resolved(start, end, "quarters", yr[1])
+
+
+def _resolve_quarter_range(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    yr = _year(get, doc_date)
+    if yr is None:
+        return None
+    q1 = _number(get("q1")) if get("q1") else 1
+    return _quarters(yr, q1, _number(get("q2")))
+
+
+def _resolve_half(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    yr = _year(get, doc_date)
+    if yr is None:
+        return None
+    h = get("h")
+    first = h in ("1", "上", "前", "first", "1st") or h is None
+    start, end = _month_span(yr[0], 1, 6) if first else _month_span(yr[0], 7, 12)
+    return _Resolved(start, end, "half", yr[1])
+
+
+def _resolve_year_part(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    yr = _year(get, doc_date)
+    if yr is None:
+        return None
+    p = _vocab().parts[("year", get("ypart"))]
+    y = yr[0]
+    end_day = _last_day(y, p.end_month) if p.end_day == -1 else p.end_day
+    return _Resolved(dt.date(y, p.start_month, p.start_day), dt.date(y, p.end_month, end_day), p.kind, yr[1])
+
+
+def _resolve_cue_part(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    word = {"early_year": "初", "mid_year": "中", "late_year": "底"}[_vocab().cues[get("cue")]]
+    p = _vocab().parts[("year", word)]
+    y = int(get("y"))
+    return _Resolved(dt.date(y, p.start_month, p.start_day), dt.date(y, p.end_month, p.end_day), p.kind, False)
+
+
+def _resolve_year(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    yr = _year(get, doc_date)
+    if yr is None:
+        return None
+    return _Resolved(dt.date(yr[0], 1, 1), dt.date(yr[0], 12, 31), "year", yr[1])
+
+
+def _resolve_years(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    y1 = int(get("y1"))
+    if y1 < 100:  # FY24-26
+        y1 += 2000
+    if v := get("y2"):
+        y2 = int(v)
+    elif v := get("yy2"):  # 2025-27E: the second year shares the first one's century
+        y2 = y1 // 100 * 100 + int(v)
+    elif v := get("y2_2"):
+        y2 = 2000 + int(v)
+    else:
+        return None
+    # A reversed or very long "range" is more likely two numbers than a period.
+    if not y1 < y2 <= y1 + 50:
+        return None
+    return _Resolved(dt.date(y1, 1, 1), dt.date(y2, 12, 31), "years", False)
+
+
+def _resolve_fiscal(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    yr = _year(get, doc_date)
+    if yr is None:
+        return None
+    if get("q"):
+        return _resolve_quarter(get, doc_date)
+    if get("h"):
+        return _resolve_half(get, doc_date)
+    y2 = get("y2") or (str(2000 + int(get("yy2"))) if get("yy2") else None)
+    if y2:
+        y2i = int(y2)
+        if not yr[0] < y2i <= yr[0] + 50:
+            return None
+        return _Resolved(dt.date(yr[0], 1, 1), dt.date(y2i, 12, 31), "years", False)
+    return _resolve_year(get, doc_date)
+
+
+def _resolve_en_quarter(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    q = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}[
+        get("qw").lower()]
+    start, end = _quarter_span(int(get("y")), q)
+    return _Resolved(start, end, "quarter", False)
+
+
+def _resolve_en_half(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    first = get("hw").lower() in ("first", "1st")
+    y = int(get("y"))
+    start, end = _month_span(y, 1, 6) if first else _month_span(y, 7, 12)
+    return _Resolved(start, end, "half", False)
+
+
+def _resolve_first_months(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    n = {"three": 3, "six": 6, "nine": 9, "3": 3, "6": 6, "9": 9}[get("nm").lower()]
+    yr = _year(get, doc_date)
+    if yr is None:
+        return None
+    start, end = _month_span(yr[0], 1, n)
+    return _Resolved(start, end, "ytd", False)
+
+
+def _resolve_since(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    if doc_date is None:
+        return None
+    month = int(get("mo")) if get("mo") else 1
+    start = dt.date(int(get("y")), month, 1)
+    return _Resolved(start, doc_date, "since", True) if start <= doc_date else None
+
+
+def _resolve_ytd(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    yr = _year(get, doc_date)
+    if yr is None or doc_date is None or yr[0] > doc_date.year:
+        return None
+    return _Resolved(dt.date(yr[0], 1, 1), doc_date, "ytd" if yr[0] == doc_date.year else "since", True)
+
+
+def _resolve_en_cue(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    role = _vocab().cues[get("cue")]
+    if role == "since":
+        return _resolve_since(get, doc_date)
+    if role in ("early_year", "mid_year", "late_year"):
+        return _resolve_cue_part(get, doc_date)
+    return _resolve_year(get, doc_date)
+
+
+def _resolve_relative_span(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    if doc_date is None:
+        return None
+    n = _cn_number(get("n"))
+    if not n or n > 30:
+        return None
+    future = get("rw") in ("未来", "今后")
+    if get("u") == "年":
+        if future:
+            return _Resolved(dt.date(doc_date.year + 1, 1, 1), dt.date(doc_date.year + n, 12, 31), "years", True)
+        return _Resolved(_shift_years(doc_date, -n) + dt.timedelta(days=1), doc_date, "trailing", True)
+    if future:
+        return _Resolved(doc_date + dt.timedelta(days=1), _add_months(doc_date, n), "coming", True)
+    return _Resolved(_add_months(doc_date, -n) + dt.timedelta(days=1), doc_date, "trailing", True)
+
+
+def _resolve_trailing_quarters(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    if doc_date is None:
+        return None
+    if get("w") == "YTD":
+        return _Resolved(dt.date(doc_date.year, 1, 1), doc_date, "ytd", True)
+    # The last quarter that ended before the document date: a report dated on a quarter's
+    # last day cannot hold that quarter's results yet.
+    q_start = dt.date(doc_date.year, 3 * ((doc_date.month - 1) // 3) + 1, 1)
+    end = q_start - dt.timedelta(days=1)
+    start = _add_months(end.replace(day=1), -11)
+    return _Resolved(start, end, "ttm", True)
+
+
+def _resolve_relative_word(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    if doc_date is None:
+        return None
+    rel = _vocab().relative_years[get("rw")]
+    return _Resolved(dt.date(doc_date.year + rel.first, 1, 1), dt.date(doc_date.year + rel.last, 12, 31),
+                     "year" if rel.first == rel.last else "years", True)
+
+
+_SAME_PERIOD = "same_period"
+
+
+def _resolve_same_period(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+    # Placeholder dates; the anchor found in the second pass replaces them.
+    return _Resolved(dt.date.min, dt.date.min, _SAME_PERIOD, True)
+
+
+class _Branch(NamedTuple):
+    name: str
+    pattern: str
+    resolve: Resolver
+    may_be_bare: bool = False   # year-less form: checked against the character before it
+
+
+def _branches() -> list[_Branch]:
+    v = _vocab()
+    rel_prefix = _alternation([w for w, r in v.relative_years.items() if r.can_prefix])
+    rel_all = _alternation(list(v.relative_years))
+    month_name = _alternation(list(v.month_names))
+    month_tail = r"(?![A-Za-z])\.?"
+    mparts, yparts, qparts = (v.part_patterns[s] for s in ("month", "year", "quarter"))
+    cue_year = _alternation([c for c, r in v.cues.items() if r in ("year_context", "year_label", "since",
+                                                                       "early_year", "mid_year", "late_year")])
+    # A stated year heading a Chinese chain. The scraped form keeps only a space where 年 was
+    # (2024 4 月), so a bare year followed by spaces is accepted here, and only here, because
+    # every chain that uses it must end in 月, 日, 季度 or 半年.
+    yp = (rf"(?:(?<![\d.])(?P<y>{_Y4})(?:{_S}年{_S}|{_SP})|(?P<cy>{_CN_YEAR}){_S}年{_S}"
+          rf"|(?P<ry>{rel_prefix}){_S})")
+    bare = r"(?<![\d.\-/~])"
+    b = _Branch
+    return [
+        b("ymd_iso", rf"(?<![\d.\-/])(?P<y>{_Y4})(?P<sep>[-/.])(?P<m>{_MON})(?P=sep)(?P<d>{_DAY})(?!\.\d)",
+          _resolve_day),
+        b("years", rf"(?<![\d.\-/])(?P<y1>{_Y4})[EAe]?{_S}(?:年度?{_S})?(?:{_RANGE}|{_SP}(?:to|through){_SP}){_S}"
+                   rf"(?:(?P<y2>{_Y4})(?!\d)|(?P<yy2>\d\d)(?!\d)(?=[EAe]|{_S}年))(?:{_S}年度?)?", _resolve_years),
+        b("years_scraped", rf"(?<![\d.])(?P<y1>{_Y4}){_SP}(?P<y2>{_Y4}){_S}年度?", _resolve_years),
+        b("years_between", rf"(?<![A-Za-z])(?:[Bb]etween|[Ff]rom){_SP}(?P<y1>{_Y4}){_SP}(?:and|to|through){_SP}"
+                           rf"(?P<y2>{_Y4})(?!\d)", _resolve_years),
+        b("fy_years", rf"(?<![A-Za-z])FY{_S}(?P<y1>\d\d){_S}[-~]{_S}(?:FY{_S})?(?P<y2_2>\d\d){_END}",
+          _resolve_years),
+        b("iso_month", rf"(?<![\w\-/.])(?P<y>{_Y4})-(?P<m>0[1-9]|1[0-2])(?![\d\-/.])", _resolve_month),
+        b("since_cn", rf"(?<![\d.])(?P<y>{_Y4}){_S}年(?:{_S}(?P<mo>{_MON}){_S}月)?{_S}(?:以来|至今)",
+          _resolve_since),
+        b("since_relative", rf"(?P<ry>{rel_prefix}){_S}(?:以来|至今)", _resolve_ytd),
+        b("ytd_cn", rf"(?:(?<![\d.])(?P<y>{_Y4}){_S}年|(?P<ry>{rel_prefix})年?|年)初(?:至今|以来)", _resolve_ytd),
+        b("cn_day", rf"{yp}(?P<m>{_MON})(?:{_S}月{_S}|{_SP})(?P<d>{_DAY}){_S}[日号]", _resolve_day),
+        b("cn_months", rf"(?:{yp}|{bare})(?P<m1>{_MON}){_S}(?:月{_S})?{_RANGE}{_S}(?:(?P<y2>{_Y4}){_S}年{_S})?"
+                       rf"(?P<m2>{_MON}){_S}月份?", _resolve_months, may_be_bare=True),
+        b("cn_day_bare", rf"{bare}(?P<m>{_MON}|{_CN_MON}){_S}月{_S}(?P<d>{_DAY}){_S}[日号]", _resolve_day,
+          may_be_bare=True),
+        b("cn_month", rf"(?:{yp}|{bare})(?P<m>{_MON}|{_CN_MON}){_S}月份?(?:{_S}(?P<mpart>{mparts}))?",
+          _resolve_month, may_be_bare=True),
+        b("cn_quarter_range", rf"(?:{yp}|{bare})(?:第{_S})?(?P<q1>{_QN}){_S}(?:季度{_S})?{_RANGE}{_S}(?:第{_S})?"
+                              rf"(?P<q2>{_QN}){_S}季度", _resolve_quarter_range, may_be_bare=True),
+        b("cn_ytd_quarters", rf"(?:{yp}|{bare})前(?P<q2>[二两三]){_S}(?:个{_S})?季度", _resolve_quarter_range,
+          may_be_bare=True),
+        b("cn_quarter", rf"(?:{yp}|{bare})(?:第{_S})?(?P<q>{_QN}){_S}(?:季度|(?<=[一1])季报)(?:{_S}(?P<qpart>{qparts}))?",
+          _resolve_quarter, may_be_bare=True),
+        b("cn_half", rf"(?:{yp}|{bare})(?P<h>上|下|前|后)半年度?", _resolve_half, may_be_bare=True),
+        b("cn_half_report", rf"(?:{yp}(?:半年报|中报)|半年报)", _resolve_half, may_be_bare=True),
+        b("year_part", rf"(?:(?<![\d.])(?P<y>{_Y4}){_S}年|(?P<cy>{_CN_YEAR}){_S}年|(?P<ry>{rel_prefix})"
+                       rf"|(?P<bare>年))(?P<ypart>{yparts})", _resolve_year_part, may_be_bare=True),
+        b("yq", rf"(?<![A-Za-z0-9.])(?P<y>{_Y4}){_S}(?:年{_S})?[Qq](?P<q>[1-4])"
+                rf"(?:{_S}[-~]{_S}(?:(?P<y2>{_Y4}){_S})?[Qq](?P<q2>[1-4]))?{_END}", _resolve_quarter),
+        b("yh", rf"(?<![A-Za-z0-9.])(?P<y>{_Y4}){_S}(?:年{_S})?[Hh](?P<h>[12]){_END}", _resolve_half),
+        b("year", rf"(?<![\d.])(?P<y>{_Y4})(?:{_S}年度?(?:{_S}(?:全年|一整年|整年))?|{_S}(?:全年|一整年|整年)"
+                  rf"|(?=(?!A{_S}股)[EAe](?![A-Za-z0-9])))(?!{_S}[二三]季报)", _resolve_year),
+        b("year_cn", rf"(?P<cy>{_CN_YEAR}){_S}年度?", _resolve_year),
+        b("y2q", rf"(?<![A-Za-z0-9.])(?P<yy>\d\d)[Qq](?P<q>[1-4]){_END}", _resolve_quarter),
+        b("nqy", rf"(?<![A-Za-z0-9.])(?P<q>[1-4])[Qq](?:{_S}(?:FY{_S})?(?P<y>{_Y4})|(?:FY)?(?P<yy>\d\d)){_END}",
+          _resolve_quarter),
+        b("nhy", rf"(?<![A-Za-z0-9.])(?P<h>[12])[Hh](?:{_S}(?:FY{_S})?(?P<y>{_Y4})|(?:FY)?(?P<yy>\d\d)){_END}",
+          _resolve_half),
+        b("nmy", rf"(?<![A-Za-z0-9.])(?P<nm>[369])M(?:(?P<y>{_Y4})|(?P<yy>\d\d)){_END}", _resolve_first_months),
+        b("qy", rf"(?<![A-Za-z0-9])Q(?P<q>[1-4]){_S}(?:{_FISCAL}{_S}(?P<y>{_Y4})|FY{_S}(?P<yy>\d\d)|(?P<y_b>{_Y4})"
+                rf"|['’](?P<yy_b>\d\d))(?!\d)", _resolve_quarter),
+        b("hy", rf"(?<![A-Za-z0-9])H(?P<h>[12]){_S}(?:{_FISCAL}{_S}(?P<y>{_Y4})|FY{_S}(?P<yy>\d\d)|(?P<y_b>{_Y4})"
+                rf"|['’](?P<yy_b>\d\d))(?!\d)", _resolve_half),
+        b("fy", rf"(?<![A-Za-z])(?:FY|CY){_S}(?:(?P<y>{_Y4})|(?P<yy>\d\d))(?!\d)"
+                rf"(?:{_S}(?:[Qq](?P<q>[1-4])|[Hh](?P<h>[12])))?"
+                rf"(?:{_S}[-~]{_S}(?:FY{_S})?(?:(?P<y2>{_Y4})|(?P<yy2>\d\d))(?!\d))?{_END}", _resolve_fiscal),
+        b("en_quarter", rf"(?<![A-Za-z])(?P<qw>(?i:first|second|third|fourth|1st|2nd|3rd|4th))[ -](?i:quarter)"
+                        rf"(?:{_SP}(?i:of))?(?:{_SP}(?:(?i:fiscal(?: year)?)|FY))?{_SP}(?P<y>{_Y4})(?!\d)",
+          _resolve_en_quarter),
+        b("en_half", rf"(?<![A-Za-z])(?P<hw>(?i:first|second|1st|2nd))[ -](?i:half)"
+                     rf"(?:{_SP}(?i:of))?(?:{_SP}(?:(?i:fiscal(?: year)?)|FY))?{_SP}(?P<y>{_Y4})(?!\d)",
+          _resolve_en_half),
+        b("en_first_months", rf"(?<![A-Za-z])(?i:first){_SP}(?P<nm>(?i:three|six|nine))[ -](?i:months)"
+                             rf"(?:{_SP}(?i:of))?(?:{_SP}(?i:fiscal(?: year)?))?{_SP}(?P<y>{_Y4})(?!\d)",
+          _resolve_first_months),
+        b("en_mdy", rf"(?<![A-Za-z])(?P<mn>{month_name}){month_tail}{_SP}"
+                    rf"(?P<d>{_DAY})(?:st|nd|rd|th)?,?{_SP}(?P<y>{_Y4})(?!\d)", _resolve_day),
+        b("en_dmy", rf"(?<![A-Za-z0-9])(?P<d>{_DAY}){_SP}(?P<mn>{month_name}){month_tail},?"
+                    rf"{_SP}(?P<y>{_Y4})(?!\d)", _resolve_day),
+        b("en_my", rf"(?<![A-Za-z])(?P<mn>{month_name}){month_tail},?{_SP}"
+                   rf"(?P<y>{_Y4})(?!\d)", _resolve_month),
+        b("en_cue", rf"(?<![A-Za-z])(?P<cue>{cue_year})(?:(?<=-){_S}|{_SP})(?P<y>{_Y4})(?!\d)(?!\.\d)"
+                    rf"(?!{_S}(?:[%万亿千百个年台家元]))", _resolve_en_cue),
+        b("relative_span", rf"(?P<rw>过去|近|最近|未来|今后){_S}(?P<n>\d{{1,2}}|[一二两三四五六七八九十]{{1,2}}){_S}"
+                           rf"(?:个{_S})?(?P<u>年|月)(?![均度代龄前后份])", _resolve_relative_span),
+        b("ttm", r"(?<![A-Za-z])(?P<w>TTM|LTM|YTD)(?![A-Za-z])", _resolve_trailing_quarters),
+        b("same_period", r"(?:(?P<pre>去年|上年度|上年)[ \t]*)?同期", _resolve_same_period),
+        b("q_bare", rf"(?<![A-Za-z0-9])Q(?P<q>[1-4])(?:{_S}[-~]{_S}Q(?P<q2>[1-4]))?{_END}", _resolve_quarter,
+          may_be_bare=True),
+        b("relative_word", rf"(?P<rw>{rel_all})(?:(?<=年)度)?", _resolve_relative_word),
+    ]
+
+
+class _Compiled(NamedTuple):
+    candidates: re.Pattern[str]
+    regex: re.Pattern[str]
+    branches: dict[str, _Branch]
+    asof_cues: tuple[str, ...]
+
+
+@functools.cache
+def _compiled() -> _Compiled:
+    parts = []
+    branches = {}
+    for br in _branches():
+        # Every branch reuses short group names (y, m, d); prefixing them keeps one regex with
+        # one scan of the text, and the outer group names the branch (m.lastgroup).
+        inner = br.pattern.replace("(?P<", f"(?P<{br.name}__").replace("(?P=", f"(?P={br.name}__")
+        parts.append(f"(?P<{br.name}>{inner})")
+        branches[br.name] = br
+    asof = tuple(sorted((c for c, r in _vocab().cues.items() if r == "asof"), key=len, reverse=True))
+    # Trying ~40 branches at every character runs at ~0.3 M chars/s. Every branch starts at
+    # a digit run, an ASCII word or a few Chinese words, and is followed by a short, known
+    # continuation, so the full pattern is only tried where this cheap scan says it could fit.
+    v = _vocab()
+    english = _alternation([c for c, r in v.cues.items() if r != "asof"] + list(v.month_names))
+    candidates = re.compile(
+        r"(?<![0-9])[0-9]{1,4}(?=[ \t]*[年月日号季至到~\-/.一二三四全整上下前后第中半]|[A-Za-z]|[ \t]+[0-9A-Za-z])"
+        rf"|(?<![A-Za-z])(?:[QH][1-4]|FY|CY|TTM|LTM|YTD|(?:{english})\.?,?(?=[ \t]*[0-9])"
+        r"|(?i:first|second|third|fourth|between|from)(?![A-Za-z]))"
+        rf"|{_alternation(list(v.relative_years))}|同期|半年报|[上下前后]半年|前[二两三]|年(?=[初中底末内])"
+        r"|(?:过去|最近|未来|今后|近)(?=[ \t]*[0-9一二两三四五六七八九十])|第(?=[ \t]*[1-4一二三四])"
+        r"|[一二三四五六七八九十](?=[一二]?[ \t]*[月季至到\-~]|[〇零○九])"
+    )
+    return _Compiled(candidates, re.compile("|".join(parts)), branches, asof)
+
+
+def _prev_char(folded: str, pos: int) -> tuple[str, str]:
+    """The character right before `pos` and the last non-space one before it."""
+    immediate = folded[pos - 1] if pos > 0 else ""
+    stripped = folded[max(0, pos - 8):pos].rstrip(" \t")
+    return immediate, (stripped[-1] if stripped else "")
+
+
+def _context_allows(folded: str, br: _Branch, m: re.Match[str], get: Getter) -> bool:
+    """Reject forms whose neighbours show a duration, a count or a longer word."""
+    start = m.start()
+    immediate, nonspace = _prev_char(folded, start)
+    rel = _vocab().relative_years
+    word = get("rw") if br.name == "relative_word" else get("ry")
+    if word:
+        r = rel[word]
+        if (immediate and immediate in r.deny_prev) or (nonspace and nonspace in r.deny_prev):
+            return False
+        after = folded[m.end():m.end() + 1]
+        if br.name == "relative_word" and after and after in r.deny_next:
+            return False
+        return True
+    if br.may_be_bare and not any(get(k) for k in ("y", "y_b", "yy", "yy_b", "cy")):
+        deny = _BARE_YEAR_DENY if get("bare") else _BARE_DENY
+        return not (nonspace and nonspace in deny)
+    if br.name == "relative_span" and get("rw") == "近":
+        # 历时近 3 年, 长达近 5 年: "nearly N years", a duration.
+        return not (nonspace and nonspace in "达时已有立期超过约")
+    if br.name == "same_period" and not get("pre"):
+        return nonspace in ("较", "比")
+    return True
+
+
+def _asof_start(folded: str, start: int, cues: tuple[str, ...]) -> int | None:
+    head = folded[max(0, start - 12):start].rstrip(" \t")
+    for cue in cues:
+        if head.endswith(cue):
+            return start - (len(folded[max(0, start - 12):start]) - len(head)) - len(cue)
+    return None
+
+
+def _resolve_same_periods(mentions: list[PeriodMention], folded: str) -> list[PeriodMention]:
+    """Replace each 去年同期 by the nearest earlier period of its sentence, a year back."""
+    out: list[PeriodMention] = []
+    for pm in mentions:
+        if pm.kind != _SAME_PERIOD:
+            out.append(pm)
+            continue
+        anchor = next((a for a in reversed(out) if a.kind not in ("since", "ttm", "trailing", "coming")), None)
+        if anchor is None or pm.start - anchor.end > 80 or _SENTENCE_BREAK.search(folded, anchor.end, pm.start):
+            continue
+        out.append(pm._replace(period_start=_shift_years(anchor.period_start, -1),
+                               period_end=_shift_years(anchor.period_end, -1), kind=anchor.kind,
+                               status_hint=None, is_relative=True))
+    return out
+
+
+def find_periods(text: str, doc_date: dt.date | None) -> list[PeriodMention]:
+    """Every stated or implied period in `text`, non-overlapping, sorted by start."""
+    folded = fold(text)
+    compiled = _compiled()
+    match, branches = compiled.regex.match, compiled.branches
+    groupindex = compiled.regex.groupindex
+    out: list[PeriodMention] = []
+    last_end = 0
+    has_same_period = False
+    for c in compiled.candidates.finditer(folded):
+        pos = c.start()
+        if pos < last_end:
+            continue
+        m = match(folded, pos)
+        if m is None:
+            continue
+        name = m.lastgroup
+        br = branches[name]
+        prefix = name + "__"
+
+        def get(key: str, m: re.Match[str] = m, prefix: str = prefix) -> str | None:
+            idx = groupindex.get(prefix + key)
+            return m.group(idx) if idx else None
+
+        # A span that fails (2023年2月29日, 2022-2021 年, 目前年产能) is consumed whole: a
+        # shorter form inside it (2月29日 read in the document year) would be a wrong guess.
+        last_end = max(last_end, m.end())
+        if not _context_allows(folded, br, m, get):
+            continue
+        try:
+            res = br.resolve(get, doc_date)
+        except (KeyError, ValueError):
+            res = None
+        if res is None:
+            continue
+        start, end = m.span()
+        # "in 2024": the cue only marks the number as a year and stays out of the surface.
+        if br.name == "en_cue" and _vocab().cues[get("cue")] == "year_context":
+            start = m.start(prefix + "y")
+        status = None
+        if end < len(folded) and folded[end] in _STATUS and folded[end - 1].isdigit():
+            after = folded[end + 1:end + 2]
+            a_share = folded[end] == "A" and folded[end + 1:end + 4].lstrip(" \t")[:1] == "股"
+            if not (after.isascii() and after.isalnum()) and not a_share:
+                status = _STATUS[folded[end]]
+                end += 1
+        ps, pe, kind, rel = res
+        asof = _asof_start(folded, start, compiled.asof_cues)
+        if asof is not None and kind not in ("since", "ttm", "trailing", "coming", _SAME_PERIOD):
+            start, ps, kind = asof, pe, "asof"
+        if out and start < out[-1].end:
+            continue
+        if kind == _SAME_PERIOD:
+            has_same_period = True
+        out.append(PeriodMention(start, end, text[start:end], ps, pe, kind, status, rel))
+        last_end = max(last_end, end)
+    return _resolve_same_periods(out, folded) if has_same_period else out
+
+
+def parse_period(surface: str, doc_date: dt.date | None) -> tuple[dt.date, dt.date, str] | None:
+    """(start, end, kind) when `surface` is exactly one period form, else None."""
+    found = find_periods(surface, doc_date)
+    if len(found) != 1:
+        return None
+    pm = found[0]
+    if pm.surface.strip() != surface.strip():
+        return None
+    return pm.period_start, pm.period_end, pm.kind

@@ -1,0 +1,751 @@
+"""Quantity mentions in report text: a number, its magnitude words and unit, normalized.
+
+`find_quantities(text)` scans the folded text once with one candidate regex
+(Arabic numerals, Chinese numerals, 百分之/分之 forms, 翻番) and reads a small
+window around each candidate: the unit, classifier or counted noun after it
+(dict lookups against `vocab/*.csv`), the comparator words before and after it,
+a currency sign or code before it, and the context that marks a number as a
+name, date, label or piece of arithmetic instead of a quantity.
+
+What comes back:
+- `QuantityMention`: value in the contract's canonical unit, folding magnitude
+  words in (`247372 万元` = 2.47372e9 CNY, `45EFLOPS` = 4.5e19 FLOPS). The span
+  covers the currency sign, sign, number(s), magnitude words and unit as
+  written; comparator words (`约`, `超过`, `以上`) are read into `comparator`
+  but stay outside it.
+- `UnparsedMention`: a number with a unit that cannot be normalized with
+  confidence (malformed digits, an ambiguous separator, an implausible
+  magnitude, a rate unit like `tokens/s`, conflicting currencies). Never a guess.
+
+A bare number with no unit is not a quantity here, and neither are years,
+months and days: 年/月/日 are not units, so `2024 年`, `1-5 年内` and
+`2024 3 14 日` yield nothing.
+
+Documented readings (choices where reports are ambiguous):
+- Vague amounts keep the stated floor: `数百万` = 1e6 with `>`, `几十亿` = 1e9
+  with `>`, `上千` = 1000 with `>=`; `3000多`, `十余家` = `>`; `十来个` = `~`.
+- `翻番`/`翻一番`/`翻倍` = 100 percent growth and `翻两番` = 300 percent growth
+  (the amount quadruples), so every doubling form is a growth rate in percent.
+- `三成` = 30 percent; `千分之五` = 0.5 percent; `四分之一` and `1/4` = 0.25 ratio.
+- `bp`/`基点` = 0.01 pp.
+- A range's magnitude distributes over a bare low end: `2-3亿元` = 2e8..3e8,
+  `两到三万` = 2e4..3e4; `三四十家` = 30..40.
+- `近` is `~` everywhere (also in `近 10 倍`), one rule rather than a guess per phrase.
+- Money followed by `/X` or `每X` (`3000 元/吨`) stays money with the divisor in
+  `unit_surface`; any other rate (`100 tokens/s`) is unparsed.
+- A Chinese numeral 一 before a classifier (`一个`, `一家`) is the indefinite
+  article in running text and is skipped; `1 家` with Arabic digits is kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import NamedTuple
+
+from pipelines.extract.mentions import QuantityMention, UnparsedMention
+from pipelines.extract.numbers import (
+    ZH_BIG_UNITS,
+    ZH_DIGITS,
+    ZH_NUMERAL_CHARS,
+    ZH_SMALL_UNITS,
+    magnitude_value,
+    parse_arabic,
+    parse_chinese,
+)
+from pipelines.extract.textnorm import fold
+
+VOCAB = Path(__file__).resolve().parents[1] / "vocab"
+
+_ZD = "".join(ZH_DIGITS)
+_ZN = ZH_NUMERAL_CHARS
+_ZH_MAGNITUDE_CHARS = frozenset("".join(ZH_SMALL_UNITS) + "".join(ZH_BIG_UNITS))
+
+_CANDIDATE = re.compile(
+    r"(?P<fan>翻了?[一两二三四]?番|翻倍)"
+    rf"|(?P<pfx>百分之|千分之|万分之)\s?(?P<pnum>[0-9]+(?:\.[0-9]+)?|[{_ZN}]+(?:点[{_ZD}]+)?)"
+    rf"|(?P<fden>[{_ZN}]+)分之(?P<fnum>[{_ZN}]+)"
+    r"|(?P<vague>[数几上])(?P<vz>[十百千万亿]+)"
+    rf"|(?P<zh>[{_ZN}]+(?:点[{_ZD}]+)?)"
+    r"|(?P<ar>[0-9]+(?:,[0-9]+)*(?:\.[0-9]+)*)"
+)
+_AMOUNT_AT = re.compile(rf"(?P<ar>[0-9]+(?:,[0-9]+)*(?:\.[0-9]+)*)|(?P<zh>[{_ZN}]+(?:点[{_ZD}]+)?)")
+# Between a number and its unit: approximate markers and one Chinese magnitude word.
+_TAIL_ZH = re.compile(
+    r"[ \t]{0,2}(?P<mod1>多|余|几|来|\+)?[ \t]?"
+    r"(?P<mag>万亿|千亿|百亿|十亿|千万|百万|十万|万|亿|千|百|兆|萬|億)?(?P<mod2>多|余)?"
+)
+_TAIL_EN = re.compile(r"[ \t]?(?P<emag>thousand|million|billion|trillion|bn|mn|mln|tn|trn|mm|k|m|b)(?![a-z])")
+_CONNECTOR = re.compile(r"[ \t]{0,2}(?:-|~|至|到)[ \t]{0,2}")
+_ARITHMETIC_AFTER = re.compile(r"[ \t]?(?:[-+*/×÷][ \t]?[0-9][0-9.,]*[ \t]?)+=")
+_FRACTION_AFTER = re.compile(r"/([0-9]+)(?![0-9./])")
+_ZH_PAIR = re.compile(r"([一二两三四五六七八九])([二三四五六七八九])([十百千万亿]*)")
+_ZH_LEADING_DIGIT = re.compile(r"([一二两三四五六七八九])([十百千万亿]+)")
+_FAN_VALUES = {"": 100.0, "一": 100.0, "两": 300.0, "二": 300.0, "三": 700.0, "四": 1500.0}
+_PERCENT_PREFIX = {"百分之": 1.0, "千分之": 0.1, "万分之": 0.01}
+_MOD_COMPARATOR = {"多": ">", "余": ">", "几": ">", "来": "~", "+": ">="}
+_CURRENCY_PREFIXES = {
+    "US$": "USD", "HK$": "HKD", "NT$": "TWD", "S$": "SGD", "A$": "AUD", "C$": "CAD",
+    "$": "USD", "¥": "CNY", "￥": "CNY", "€": "EUR", "£": "GBP",
+    "RMB": "CNY", "CNY": "CNY", "USD": "USD", "HKD": "HKD", "EUR": "EUR", "JPY": "JPY", "GBP": "GBP",
+    "人民币": "CNY",
+}
+_CURRENCY_TUPLE = tuple(sorted(_CURRENCY_PREFIXES, key=len, reverse=True))
+_CURRENCY_LAST_CHARS = frozenset(c[-1] for c in _CURRENCY_PREFIXES)
+# Characters right before a Chinese numeral that make it part of a word (统一, 唯一, 之一, 每一).
+_ZH_LEFT_STOP = frozenset("第统唯同之专单划均逐周初其任每某礼另万")
+_BULLETS = " \t•·●○◆◇■□▪Øøžl*-–"
+_YEAR_LIKE = re.compile(r"(?:19|20)[0-9]{2}")
+_COMPUTE_CONTEXT = ("算力", "compute", "flops", "智算", "超算")
+_HEADER_OPEN = "(（:：/"
+# Verbs of change: "减少 5 万人至 35 万人" goes from one value to another.
+_CHANGE_VERBS = ("增", "减", "降", "升", "涨", "跌", "提高", "扩大", "缩小", "下滑", "回落", "攀")
+
+
+class _Lexeme(NamedTuple):
+    """One surface that can follow a number: a unit, a classifier or a counted noun."""
+
+    surface: str
+    kind: str            # 'unit', 'classifier', 'noun'
+    unit: str            # canonical unit ('count' for classifiers and nouns)
+    multiplier: float
+    family: str
+    counted: str | None
+    exact: bool          # ASCII letters must match case exactly
+    blockers: tuple[str, ...]
+    condition: str       # '', 'magnitude', 'compute', 'attached'
+
+
+class _Lexicon(NamedTuple):
+    by_first: dict[str, tuple[int, ...]]          # first (lower-cased) char -> candidate lengths, longest first
+    table: dict[str, tuple[_Lexeme, ...]]         # lower-cased surface -> lexemes
+    comparators_before: dict[str, str]
+    comparators_before_tuple: tuple[str, ...]
+    comparators_after: dict[str, tuple[str, tuple[str, ...]]]   # surface -> (comparator, blockers)
+    comparators_after_tuple: tuple[str, ...]
+    context: dict[str, bool]                      # lower-cased surface -> must stand alone
+    context_tuple: tuple[str, ...]
+    stopwords: tuple[str, ...]
+    max_value: dict[str, float]
+    follow_chars: frozenset[str]                  # every character that can start what follows a unit-bearing number
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (VOCAB / name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
+
+
+def _split(cell: str | None) -> tuple[str, ...]:
+    return tuple(p for p in (cell or "").split("|") if p)
+
+
+@functools.cache
+def _lexicon() -> _Lexicon:
+    lexemes: list[_Lexeme] = []
+    for r in _rows("units.csv"):
+        lexemes.append(_Lexeme(r["surface"], "unit", r["unit"], float(r["multiplier"]), r["family"], None,
+                               r["case"] == "exact", _split(r["not_followed_by"]), r["condition"] or ""))
+    for r in _rows("classifiers.csv"):
+        lexemes.append(_Lexeme(r["surface"], "classifier", "count", 1.0, "count", r["surface"], True,
+                               _split(r["not_followed_by"]), ""))
+    for r in _rows("counted_nouns.csv"):
+        lexemes.append(_Lexeme(r["surface"], "noun", "count", 1.0, "count", r["counted"], r["case"] == "exact",
+                               (), ""))
+    table: dict[str, list[_Lexeme]] = {}
+    for lx in lexemes:
+        table.setdefault(_lower(lx.surface), []).append(lx)
+    by_first: dict[str, set[int]] = {}
+    for key in table:
+        by_first.setdefault(key[0], set()).add(len(key))
+    before: dict[str, str] = {}
+    after: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for r in _rows("comparators.csv"):
+        if r["position"] == "before":
+            before[_lower(r["surface"])] = r["comparator"]
+        else:
+            after[_lower(r["surface"])] = (r["comparator"], _split(r["not_followed_by"]))
+    context = {_lower(r["surface"]): r["standalone"] == "yes" for r in _rows("number_context.csv")}
+    return _Lexicon(
+        by_first={k: tuple(sorted(v, reverse=True)) for k, v in by_first.items()},
+        table={k: tuple(v) for k, v in table.items()},
+        comparators_before=before,
+        comparators_before_tuple=tuple(before),
+        comparators_after=after,
+        comparators_after_tuple=tuple(after),
+        context=context,
+        context_tuple=tuple(context),
+        stopwords=tuple(r["word"] for r in _rows("numeral_words.csv")),
+        max_value={r["unit"]: float(r["max_value"]) for r in _rows("canonical_units.csv")},
+        follow_chars=frozenset(by_first) | frozenset("多余几来+万亿千百十兆萬億-~至到/)=*×÷tmbk"),
+    )
+
+
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+
+def _mul(*factors: float) -> float:
+    """Product in decimal arithmetic: 1.1 * 1e8 must be 110000000, not 110000000.00000001."""
+    product = Decimal(1)
+    for f in factors:
+        product *= Decimal(repr(f))
+    return float(product)
+
+
+def _lower(s: str) -> str:
+    """Lower-case ASCII letters only: str.lower() can change lengths (İ) and would shift offsets."""
+    return s.translate(_ASCII_LOWER)
+
+
+def _is_ascii_letter(ch: str) -> bool:
+    return ("a" <= ch <= "z") or ("A" <= ch <= "Z")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+class _Unit(NamedTuple):
+    lexeme: _Lexeme
+    start: int
+    end: int
+    counted: str | None
+
+
+def _lookup(lex: _Lexicon, folded: str, lowered: str, pos: int) -> tuple[_Lexeme, int] | None:
+    """Longest unit/classifier/noun surface starting at pos, honouring case and blockers."""
+    if pos >= len(lowered):
+        return None
+    lengths = lex.by_first.get(lowered[pos])
+    if not lengths:
+        return None
+    limit = len(lowered) - pos
+    for n in lengths:
+        if n > limit:
+            continue
+        entries = lex.table.get(lowered[pos:pos + n])
+        if not entries:
+            continue
+        end = pos + n
+        for lx in entries:
+            if lx.exact and folded[pos:end] != lx.surface:
+                continue
+            if _is_ascii_letter(lx.surface[-1]) and end < len(lowered) and _is_ascii_letter(lowered[end]):
+                continue
+            if lx.blockers and folded.startswith(lx.blockers, end):
+                continue
+            return lx, end
+    return None
+
+
+def _skip_spaces(s: str, pos: int, limit: int = 2) -> int:
+    end = min(len(s), pos + limit)
+    while pos < end and s[pos] in " \t":
+        pos += 1
+    return pos
+
+
+def _skip_spaces_back(s: str, pos: int, limit: int = 2) -> int:
+    stop = max(0, pos - limit)
+    while pos > stop and s[pos - 1] in " \t":
+        pos -= 1
+    return pos
+
+
+def _read_unit(lex: _Lexicon, folded: str, lowered: str, pos: int) -> _Unit | None:
+    """The unit after a number (spaces allowed); a classifier may be followed by a noun or text unit."""
+    q = _skip_spaces(folded, pos)
+    hit = _lookup(lex, folded, lowered, q)
+    if hit is None:
+        return None
+    lx, end = hit
+    counted = lx.counted
+    if lx.kind == "classifier":
+        q2 = _skip_spaces(folded, end, 1)
+        nxt = _lookup(lex, folded, lowered, q2)
+        if nxt is not None:
+            nlx, nend = nxt
+            if nlx.kind == "noun":
+                counted, end = nlx.counted, nend
+            elif nlx.kind == "unit" and nlx.family in ("token", "character"):
+                # 13 万亿个 token, 1.5-2 个汉字: the classifier only counts the text unit.
+                lx, counted, end = nlx, None, nend
+    return _Unit(lx, q, end, counted)
+
+
+class _Amount(NamedTuple):
+    """One number with whatever magnitude words, markers and unit were written after it."""
+
+    start: int
+    core_end: int
+    value: float | None        # before the unit multiplier; None if the digits are unreadable
+    problem: str | None
+    has_magnitude: bool
+    magnitude: float           # the magnitude word written after the numeral (1 if none)
+    magnitude_is_zhao: bool
+    mod: str | None            # 多 余 几 来 +
+    end: int                   # end of the unit, or of the magnitude word when no unit follows
+    unit: _Unit | None
+    mag_start: int             # where the written unit (incl. magnitude word) begins
+
+
+def _core_value(folded: str, text: str, kind: str, s: int, e: int) -> tuple[float | None, str | None, int]:
+    """Value of a bare numeral at [s, e); may shorten e (a list comma is not a thousands separator)."""
+    core = folded[s:e]
+    if kind == "ar":
+        if "," in core and "，" in text[s:e] and text[s].isascii():
+            # ASCII digits around a full-width comma: a Chinese list (100，200 家), not 100,200.
+            e = s + core.index(",")
+            core = folded[s:e]
+        value = parse_arabic(core)
+        if value is None:
+            problem = "malformed number" if core.count(".") > 1 else "ambiguous thousands separator"
+            return None, problem, e
+        return value, None, e
+    value = parse_chinese(core)
+    return value, (None if value is not None else "unreadable Chinese numeral"), e
+
+
+def _read_tail(lex: _Lexicon, folded: str, lowered: str, kind: str, core_end: int
+               ) -> tuple[bool, bool, float, str | None, int, _Unit | None, int]:
+    """Magnitude words, markers and unit after a numeral.
+
+    Returns (has_magnitude, is_zhao, magnitude, mod, end, unit, mag_start).
+    """
+    unit = _read_unit(lex, folded, lowered, core_end)
+    if unit is not None:
+        return False, False, 1.0, None, unit.end, unit, unit.start
+    m = _TAIL_ZH.match(folded, core_end)
+    mag_word = m["mag"]
+    mod = m["mod1"] or m["mod2"]
+    magnitude = 1.0
+    end = core_end
+    mag_start = core_end
+    if mag_word:
+        magnitude = magnitude_value(mag_word) or 1.0
+        end = m.end()
+        mag_start = m.start("mag")
+    elif kind == "ar":
+        em = _TAIL_EN.match(lowered, core_end)
+        if em:
+            magnitude = magnitude_value(em["emag"]) or 1.0
+            mag_word = em["emag"]
+            end = em.end()
+            mag_start = em.start("emag")
+    if mod and not mag_word:
+        end = m.end()
+    if not mag_word and not mod:
+        return False, False, 1.0, None, core_end, None, core_end
+    unit = _read_unit(lex, folded, lowered, end)
+    if unit is not None:
+        if not mag_word:
+            mag_start = unit.start
+        end = unit.end
+    return bool(mag_word), mag_word == "兆", magnitude, mod, end, unit, mag_start
+
+
+def _read_amount(lex: _Lexicon, folded: str, lowered: str, text: str, kind: str, s: int, e: int,
+                 tail_from: int) -> _Amount:
+    value, problem, e2 = _core_value(folded, text, kind, s, e)
+    if e2 != e:
+        e = tail_from = e2
+    has_mag, zhao, magnitude, mod, end, unit, mag_start = _read_tail(lex, folded, lowered, kind, tail_from)
+    if value is not None:
+        value = _mul(value, magnitude)
+    if kind == "zh":
+        core = folded[s:e]
+        has_mag = has_mag or any(ch in _ZH_MAGNITUDE_CHARS for ch in core)
+        zhao = zhao or "兆" in core
+    return _Amount(s, e, value, problem, has_mag, magnitude, zhao, mod, end, unit, mag_start)
+
+
+def _prefix_comparator(lex: _Lexicon, lowered: str, pos: int) -> tuple[str | None, int]:
+    """Comparator word ending right before pos (spaces allowed); returns (comparator, its start)."""
+    j = _skip_spaces_back(lowered, pos)
+    if not lowered.endswith(lex.comparators_before_tuple, 0, j):
+        return None, pos
+    best = ""
+    for w in lex.comparators_before_tuple:
+        if len(w) > len(best) and lowered.endswith(w, 0, j):
+            start = j - len(w)
+            if w[0].isascii() and w[0].isalpha() and start > 0 and _is_ascii_letter(lowered[start - 1]):
+                continue
+            best = w
+    if not best:
+        return None, pos
+    return lex.comparators_before[best], j - len(best)
+
+
+def _suffix_comparator(lex: _Lexicon, lowered: str, pos: int) -> str | None:
+    q = _skip_spaces(lowered, pos)
+    if not lowered.startswith(lex.comparators_after_tuple, q):
+        return None
+    best = max((w for w in lex.comparators_after_tuple if lowered.startswith(w, q)), key=len)
+    comparator, blockers = lex.comparators_after[best]
+    if blockers and lowered.startswith(blockers, q + len(best)):
+        return None
+    return comparator
+
+
+def _blocked_by_context(lex: _Lexicon, folded: str, lowered: str, s: int) -> bool:
+    """A label, rank, code or name right before the number (图 3, 第 5, Top 10, GB/T 2260, H100, GPT-4)."""
+    if s == 0:
+        return False
+    prev = folded[s - 1]
+    if _is_ascii_letter(prev) or prev in "#_@&":
+        return True
+    if prev in "-./:" and s >= 2 and (_is_ascii_letter(folded[s - 2]) or folded[s - 2].isdigit()):
+        # GPT-4, v1.2, 2024/3, 10:30: part of a name, version, date or clock time.
+        return True
+    j = _skip_spaces_back(lowered, s)
+    if not lowered.endswith(lex.context_tuple, 0, j):
+        return False
+    for w, standalone in lex.context.items():
+        if lowered.endswith(w, 0, j):
+            start = j - len(w)
+            before = folded[start - 1] if start > 0 else ""
+            if w[0].isascii() and w[0].isalpha() and before and _is_ascii_letter(before):
+                continue
+            if standalone and before and _is_cjk(before):
+                continue
+            return True
+    return False
+
+
+def _at_line_start(folded: str, s: int) -> bool:
+    line_start = folded.rfind("\n", 0, s) + 1
+    return folded[line_start:s].strip(_BULLETS) == ""
+
+
+def _near_compute(lowered: str, s: int, e: int) -> bool:
+    window = lowered[max(0, s - 30):e + 30]
+    return any(w in window for w in _COMPUTE_CONTEXT)
+
+
+def _unit_allowed(amount: _Amount, folded: str, lowered: str) -> bool:
+    unit = amount.unit
+    cond = unit.lexeme.condition if unit else ""
+    if not cond:
+        return True
+    if cond == "magnitude":
+        return amount.has_magnitude
+    if cond == "attached":
+        return unit.start == amount.core_end
+    if cond == "compute":
+        core = folded[amount.start:amount.core_end]
+        return (unit.start == amount.core_end and not _YEAR_LIKE.fullmatch(core)
+                and _near_compute(lowered, amount.start, unit.end))
+    return False
+
+
+def _rate_extension(lex: _Lexicon, folded: str, lowered: str, pos: int) -> int:
+    """End of a `/吨`, `/kWh`, `每股` divisor right after a unit, else pos."""
+    if not (folded.startswith("/", pos) or folded.startswith("每", pos)):
+        return pos
+    q = pos + 1
+    hit = _lookup(lex, folded, lowered, q)
+    if hit is not None:
+        return hit[1]
+    if q < len(folded) and _is_cjk(folded[q]):
+        return q + 1
+    while q < len(folded) and q - pos <= 12 and _is_ascii_letter(folded[q]):
+        q += 1
+    return q if q > pos + 1 else pos
+
+
+def find_quantities(text: str) -> tuple[list[QuantityMention], list[UnparsedMention]]:
+    """All quantity mentions in a document's text, plus the number-like ones that could not be read."""
+    lex = _lexicon()
+    folded = fold(text)
+    lowered = _lower(folded)
+    found: list[QuantityMention] = []
+    unparsed: list[UnparsedMention] = []
+    consumed = 0
+    pos = 0
+    while True:
+        m = _CANDIDATE.search(folded, pos)
+        if m is None:
+            break
+        s = m.start()
+        pos = m.end()
+        if s < consumed:
+            continue
+        core_end = pos
+        if m.lastgroup == "ar" and "，" in text[s:pos] and text[s].isascii():
+            # ASCII digits around a full-width comma: a Chinese list (100，200 家); resume after the comma.
+            core_end = s + m.group().index(",")
+            pos = core_end + 1
+        kind = m.lastgroup
+        if kind == "fan":
+            result = _special(lex, text, lowered, s, m.end(), 100.0 if m["fan"] == "翻倍"
+                              else _FAN_VALUES.get(m["fan"].lstrip("翻了")[:-1], 0.0), "percent")
+        elif kind == "pnum":
+            num = m["pnum"]
+            value = parse_arabic(num) if num[0].isdigit() else parse_chinese(num)
+            result = None if value is None else _special(
+                lex, text, lowered, s, m.end(), _mul(value, _PERCENT_PREFIX[m["pfx"]]), "percent")
+        elif kind == "fnum":
+            den, num = parse_chinese(m["fden"]), parse_chinese(m["fnum"])
+            result = None if not den or num is None else _special(lex, text, lowered, s, m.end(), num / den, "ratio")
+        else:
+            result = _number_mention(lex, folded, lowered, text, m, kind, core_end)
+        if result is None:
+            continue
+        if isinstance(result, int):
+            consumed = pos = max(pos, result)
+            continue
+        if isinstance(result, UnparsedMention):
+            unparsed.append(result)
+        else:
+            found.append(result)
+        consumed = result.end
+        pos = max(pos, consumed)
+    return found, unparsed
+
+
+def _special(lex: _Lexicon, text: str, lowered: str, s: int, e: int, value: float, unit: str
+             ) -> QuantityMention | None:
+    """翻番, 百分之四十, 四分之一: the whole form is the quantity, comparators still apply."""
+    if value <= 0:
+        return None
+    cmp_before, _ = _prefix_comparator(lex, lowered, s)
+    cmp_after = _suffix_comparator(lex, lowered, e)
+    return QuantityMention(s, e, text[s:e], value, None, unit, cmp_after or cmp_before or "=", None, None)
+
+
+def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.Match[str], kind: str,
+                    core_end: int) -> QuantityMention | UnparsedMention | int | None:
+    """Read one numeral candidate ending at core_end; an int return means "skip up to here" (arithmetic)."""
+    s, e = m.start(), core_end
+    vague_cmp: str | None = None
+    if kind == "vz":
+        vague_cmp = ">=" if m["vague"] == "上" else ">"
+        s_core = m.start("vz")
+        kind_core = "zh"
+    else:
+        s_core = s
+        kind_core = kind
+    core = folded[s_core:e]
+
+    # Most numerals (years, list numbers, codes) have nothing unit-like after them: leave early.
+    q = _skip_spaces(lowered, e)
+    if (q >= len(lowered) or lowered[q] not in lex.follow_chars) and not (
+            kind_core == "ar" and folded[_skip_spaces_back(folded, s, 1) - 1:s][:1] in _CURRENCY_LAST_CHARS):
+        return None
+
+    if kind_core == "ar":
+        if _blocked_by_context(lex, folded, lowered, s):
+            return None
+        arith = _ARITHMETIC_AFTER.match(folded, e)
+        if arith:
+            return arith.end() - 1
+        if s > 0 and folded[s - 1] in "+*×÷":
+            j = _skip_spaces_back(folded, s - 1)
+            if folded[s - 1] != "+" or (j > 0 and (folded[j - 1].isdigit() or folded[j - 1] == ")")):
+                # An operand of arithmetic shown in the text (1+1=2), not a stated fact.
+                return None
+    else:
+        if kind != "vz":
+            if s > 0 and folded[s - 1] in _ZH_LEFT_STOP:
+                return None
+            if folded.startswith(lex.stopwords, s):
+                return None
+            if s > 0 and folded[s - 1] == "第":
+                return None
+
+    pair = _ZH_PAIR.fullmatch(core) if kind_core == "zh" else None
+    if pair and ZH_DIGITS[pair[2]] == ZH_DIGITS[pair[1]] + 1:
+        return _zh_pair(lex, folded, lowered, text, s, e, pair)
+
+    # A fraction 1/4: a proper fraction with a small denominator, not part of a date (2024/3/14).
+    if kind_core == "ar" and e < len(folded) and folded[e] == "/":
+        fm = _FRACTION_AFTER.match(folded, e)
+        if fm and "." not in core and "," not in core:
+            num, den = int(core), int(fm[1])
+            if 0 < num < den and (den <= 10 or den in (100, 1000)) and not folded.startswith(("日", "号"), fm.end()):
+                cmp_before, _ = _prefix_comparator(lex, lowered, s)
+                end = fm.end()
+                return QuantityMention(s, end, text[s:end], num / den, None, "ratio",
+                                       _suffix_comparator(lex, lowered, end) or cmp_before or "=", None, None)
+        return None
+
+    # Accounting negative (1,234.5) 亿元: the closing bracket sits between number and unit.
+    accounting = (kind_core == "ar" and s > 0 and folded[s - 1] == "(" and folded.startswith(")", e)
+                  and ("." in core or "," in core))
+    amount = _read_amount(lex, folded, lowered, text, kind_core, s_core, e, e + 1 if accounting else e)
+    low: _Amount | None = None
+    high = amount
+    # A range: the low end may carry its own unit (5000亿元至6000亿元) or borrow the high end's.
+    if amount.mod is None and not accounting:
+        cm = _CONNECTOR.match(folded, amount.end)
+        if cm and _change_not_range(folded, s, cm.group().strip()):
+            cm = None
+        if cm:
+            am = _AMOUNT_AT.match(folded, cm.end())
+            if am:
+                cand = _read_amount(lex, folded, lowered, text, am.lastgroup, am.start(), am.end(), am.end())
+                if cand.mod is None and _range_compatible(amount, cand):
+                    low, high = amount, cand
+
+    unit = high.unit
+    sign = 1.0
+    start = s
+    if accounting:
+        sign, start = -1.0, s - 1
+    elif kind_core == "ar" and s > 0:
+        if folded[s - 1] == "-" and (s < 2 or not (folded[s - 2].isascii() and folded[s - 2].isalnum())):
+            sign, start = -1.0, s - 1
+        elif folded[s - 1] == "负":
+            sign, start = -1.0, s - 1
+        elif folded[s - 1] == "+":
+            start = s - 1
+    # Currency sign or code before the number (US$3.5bn, 人民币8.6亿元, USD 3.5 billion).
+    currency: str | None = None
+    j = _skip_spaces_back(folded, start, 1)
+    if folded.endswith(_CURRENCY_TUPLE, 0, j):
+        for c in _CURRENCY_TUPLE:
+            if folded.endswith(c, 0, j):
+                cstart = j - len(c)
+                if not (c[0].isalpha() and c.isascii() and cstart > 0 and _is_ascii_letter(folded[cstart - 1])):
+                    currency, start = _CURRENCY_PREFIXES[c], cstart
+                break
+
+    end = high.end
+    if unit is None and currency is None:
+        return None
+    if unit is not None and not _unit_allowed(high, folded, lowered):
+        return None
+    if low is not None and low.unit is not None and not _unit_allowed(low, folded, lowered):
+        return None
+
+    # Guards that only apply once we know a unit follows.
+    if kind_core == "zh":
+        only_magnitude = all(ch in _ZH_MAGNITUDE_CHARS for ch in core)
+        if core in ("一", "壹") and unit is not None and unit.lexeme.kind == "classifier" and low is None:
+            return None
+        if only_magnitude and kind != "vz":
+            cmp_probe, _ = _prefix_comparator(lex, lowered, s)
+            if len(core) == 1 and core != "十" and cmp_probe is None:
+                return None
+            j = _skip_spaces_back(folded, s)
+            if (j > 0 and folded[j - 1] in _HEADER_OPEN) or lowered.endswith(("单位", "币种"), 0, j) \
+                    or folded.startswith(")", end):
+                # 单位：百万元, （亿元）: a table header naming the unit, not an amount.
+                return None
+    elif unit is not None and unit.lexeme.kind != "unit" and low is None and not amount.has_magnitude \
+            and amount.mod is None and len(core) <= 2 and unit.start > amount.core_end \
+            and _at_line_start(folded, s):
+        # 1 人工智能…, 2 台积电… at a line start: a list marker, not a count.
+        return None
+
+    surface_end = end
+    problems = [a.problem for a in (low, high) if a is not None and a.problem]
+    if problems:
+        return UnparsedMention(start, end, text[start:end], problems[0])
+
+    # Which unit: the written unit, or money named only by the currency prefix.
+    if unit is not None:
+        lx = unit.lexeme
+        canonical, multiplier = lx.unit, lx.multiplier
+        if currency is not None:
+            if lx.family != "money":
+                return UnparsedMention(start, end, text[start:end], "currency sign before a non-money unit")
+            if lx.unit != currency:
+                return UnparsedMention(start, end, text[start:end], "conflicting currencies")
+        if high.magnitude_is_zhao and lx.family != "money":
+            return UnparsedMention(start, end, text[start:end], "兆 is mega or trillion: ambiguous")
+        rate_end = _rate_extension(lex, folded, lowered, end)
+        if rate_end > end:
+            if lx.family != "money":
+                return UnparsedMention(start, rate_end, text[start:rate_end], "rate unit not normalized")
+            surface_end = rate_end
+        counted = unit.counted if lx.unit == "count" else None
+        mag_start = high.mag_start
+        unit_surface = text[mag_start:surface_end].strip()
+    else:
+        canonical, multiplier, counted = currency, 1.0, None
+        unit_surface = text[high.mag_start:end].strip() or None
+
+    value_high: float | None = None
+    if low is not None:
+        lo_val = low.value
+        if lo_val is None or high.value is None:
+            return UnparsedMention(start, end, text[start:end], "unreadable range")
+        if not low.has_magnitude and high.has_magnitude:
+            lo_val = _mul(lo_val, _distributed_magnitude(folded, high))
+        lo_mult = low.unit.lexeme.multiplier if low.unit is not None else multiplier
+        value = _mul(sign, lo_val, lo_mult)
+        value_high = _mul(high.value, multiplier)
+        if value_high < value:
+            return None
+    else:
+        if high.value is None:
+            return UnparsedMention(start, end, text[start:end], "unreadable number")
+        value = _mul(sign, high.value, multiplier)
+    bound = lex.max_value.get(canonical, 1e18)
+    if abs(value) > bound or (value_high is not None and abs(value_high) > bound):
+        return UnparsedMention(start, end, text[start:end], "overflow / implausible magnitude")
+
+    comparator = (_suffix_comparator(lex, lowered, surface_end)
+                  or (_MOD_COMPARATOR[high.mod] if high.mod else None)
+                  or vague_cmp)
+    if comparator is None:
+        comparator, _ = _prefix_comparator(lex, lowered, start)
+    return QuantityMention(start, surface_end, text[start:surface_end], value, value_high, canonical,
+                           comparator or "=", counted, unit_surface)
+
+
+def _change_not_range(folded: str, s: int, connector: str) -> bool:
+    """从 40% 至 67%, 减少约 5 万人至 35 万人: a change between two values, not a range.
+
+    从/由/from before the low end rule out any range; a change verb (增, 降, 减少) only
+    rules out 至/到, which then means "to" (降至), while 2-3% stays a range after 增长.
+    """
+    window = folded[max(0, s - 12):s]
+    cut = max(window.rfind(p) for p in ",。;；!?")
+    window = window[cut + 1:]
+    if "从" in window or "由" in window or "from" in _lower(window):
+        return True
+    return connector in ("至", "到") and any(v in window for v in _CHANGE_VERBS)
+
+
+def _range_compatible(low: _Amount, high: _Amount) -> bool:
+    if high.unit is None and not high.has_magnitude:
+        return False
+    if low.has_magnitude and not high.has_magnitude:
+        return False
+    if low.unit is not None:
+        if high.unit is None:
+            return False
+        a, b = low.unit.lexeme, high.unit.lexeme
+        if (a.unit, a.multiplier) != (b.unit, b.multiplier) and a.family != b.family:
+            return False
+    return True
+
+
+def _distributed_magnitude(folded: str, high: _Amount) -> float:
+    """The magnitude of a range's high end that also applies to a bare low end (2-3亿, 两到三万)."""
+    core = folded[high.start:high.core_end]
+    if core[:1].isdigit():
+        return high.magnitude
+    lead = _ZH_LEADING_DIGIT.fullmatch(core)
+    if lead:
+        return _mul(parse_chinese(lead[2]) or 1.0, high.magnitude)
+    return high.magnitude
+
+
+def _zh_pair(lex: _Lexicon, folded: str, lowered: str, text: str, s: int, e: int, pair: re.Match[str]
+             ) -> QuantityMention | None:
+    """三四十家, 七八百万: two neighbouring digits are an approximate range."""
+    mag = parse_chinese(pair[3]) if pair[3] else 1.0
+    lo, hi = ZH_DIGITS[pair[1]] * (mag or 1.0), ZH_DIGITS[pair[2]] * (mag or 1.0)
+    unit = _read_unit(lex, folded, lowered, e)
+    if unit is None or unit.lexeme.condition:
+        return None
+    lx = unit.lexeme
+    cmp_before, _ = _prefix_comparator(lex, lowered, s)
+    return QuantityMention(s, unit.end, text[s:unit.end], _mul(lo, lx.multiplier), _mul(hi, lx.multiplier), lx.unit,
+                           _suffix_comparator(lex, lowered, unit.end) or cmp_before or "=",
+                           unit.counted if lx.unit == "count" else None, text[e:unit.end].strip())

@@ -1,0 +1,63 @@
+"""Staging the inbox: which documents to (re)load, decoded, and which files to reject."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.ingest.decode import Rejected, decode_report
+from pipelines.ingest.inbox import document_id, list_inbox, plan_changes
+from pipelines.ingest.metadata import read_metadata
+
+DOCUMENT_SCHEMA = {
+    "document_id": pl.String, "document": pl.String, "title": pl.String, "published_date": pl.Date,
+    "source": pl.String, "sha256": pl.String, "size_bytes": pl.Int64, "encoding": pl.String,
+    "had_bom": pl.Boolean, "characters": pl.Int32, "text": pl.String,
+}
+REJECTED_SCHEMA = {
+    "document_id": pl.String, "document": pl.String, "reason": pl.String, "sha256": pl.String,
+    "size_bytes": pl.Int64,
+}
+
+
+@dataclass
+class StagedDocuments:
+    """The plan and the decoded inputs of one refresh."""
+
+    documents: pl.DataFrame                 # StagedDocumentModel: new or changed reports
+    rejected: pl.DataFrame                  # RejectedDocumentModel: new or changed unreadable files
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.documents.height or self.rejected.height or self.removed)
+
+
+def stage_documents(inbox: Path, known: pl.DataFrame, extractor_version: str, max_bytes: int) -> StagedDocuments:
+    """Decode every new or changed file; unreadable ones become rejections with a reason."""
+    changes = plan_changes(list_inbox(inbox), known, extractor_version, max_bytes)
+    docs, rejected = [], []
+    for f, digest, raw in changes.to_load:
+        doc_id = document_id(f.document)
+        try:
+            if raw is None:
+                # Oversized files are hashed in chunks and never read whole.
+                raise Rejected(f"over the size limit ({f.size_bytes / 2**20:.1f} MB > {max_bytes / 2**20:.1f} MB)")
+            decoded = decode_report(raw, max_bytes=max_bytes)
+        except Rejected as exc:
+            rejected.append((doc_id, f.document, exc.reason, digest, f.size_bytes))
+            continue
+        meta = read_metadata(decoded.text)
+        docs.append((
+            doc_id, f.document, meta.title, meta.published_date, meta.source, digest, f.size_bytes,
+            decoded.encoding, decoded.had_bom, len(decoded.text), decoded.text,
+        ))
+    return StagedDocuments(
+        documents=pl.DataFrame(docs, schema=DOCUMENT_SCHEMA, orient="row"),
+        rejected=pl.DataFrame(rejected, schema=REJECTED_SCHEMA, orient="row"),
+        removed=changes.removed,
+        unchanged=changes.unchanged,
+    )

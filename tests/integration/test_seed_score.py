@@ -1,0 +1,58 @@
+"""The seed score must not regress: the scorer (a copy of shared/eval/score.py) on a fresh warehouse.
+
+The floors are the levels reached so far; raise them when extraction improves,
+never lower them to make a change pass.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from tests.conftest import EVAL, refresh
+
+FLOORS = {
+    "recall": 0.80, "precision": 0.85, "subject": 0.80, "metric": 0.80, "period": 0.80,
+}
+SIGNAL_FLOORS = {"signals_recall": 0.80, "signals_precision": 0.80}
+EVENT_FLOORS = {"events_recall": 0.70, "events_precision": 0.70, "events_subject": 0.70}
+
+
+def scorer():
+    spec = importlib.util.spec_from_file_location("seed_score", EVAL / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def seed_scores(tmp_path_factory):
+    import dagster as dg
+
+    tmp = tmp_path_factory.mktemp("seed")
+    inbox = tmp / "inbox"
+    inbox.mkdir()
+    (inbox / "seed_report.txt").write_bytes((EVAL / "seed_report.txt").read_bytes())
+    w = tmp / "w.duckdb"
+    with dg.instance_for_test() as instance:
+        refresh(inbox, w, instance)
+    s = scorer()
+    res, details = s.score(s.read_jsonl([EVAL / "seed_gold.jsonl"]),
+                           s.load_view(str(w), "v_metric_facts", s.METRIC_COLUMNS))
+    r, d = s.score_signals(s.read_jsonl([EVAL / "seed_signals.jsonl"]),
+                           s.load_view(str(w), "v_company_signals", s.SIGNAL_COLUMNS))
+    res.update(r)
+    details.update(d)
+    r, d = s.score_events(s.read_jsonl([EVAL / "seed_events.jsonl"]),
+                          s.load_view(str(w), "v_events", s.EVENT_COLUMNS))
+    res.update(r)
+    details.update(d)
+    return res, details
+
+
+@pytest.mark.parametrize("name", sorted({**FLOORS, **SIGNAL_FLOORS, **EVENT_FLOORS}))
+def test_seed_score_does_not_regress(seed_scores, name):
+    res, details = seed_scores
+    floor = {**FLOORS, **SIGNAL_FLOORS, **EVENT_FLOORS}[name]
+    assert res[name] >= floor, f"{name} {res[name]} < {floor}; details: {details}"
