@@ -21,15 +21,18 @@ the paragraph around it.
 from __future__ import annotations
 
 import bisect
+import csv
 import datetime as dt
 import hashlib
 import re
 from collections.abc import Sequence
+from functools import cache
 from typing import NamedTuple
 
 from pipelines.extract import metrics as metric_rules
 from pipelines.extract.mentions import EntityMention, PeriodMention, QuantityMention, Sentence
-from pipelines.extract.sentences import clause_bounds
+from pipelines.paths import VOCAB_DIR
+from pipelines.extract.sentences import clauses
 
 # Organizations whose usual role is to report numbers about others.
 SOURCE_ROLES = frozenset({"media", "research", "source"})
@@ -63,6 +66,29 @@ class MetricFact(NamedTuple):
     status: str
     sentence_start: int
     sentence_end: int
+
+
+# `1 token 大约相当于 1.5-2 个汉字`: the 1 is the unit side of a conversion, not a fact.
+_CONVERSION_AFTER = re.compile(r"\s*(?:大约|大概|约)?\s*(?:相当于|约等于|等于|折合|=|≈)")
+
+
+def _is_conversion_unit(folded: str, q: QuantityMention) -> bool:
+    return q.value == 1 and q.value_high is None and bool(_CONVERSION_AFTER.match(folded, q.end))
+
+
+@cache
+def _discourse_nouns() -> re.Pattern[str]:
+    with open(VOCAB_DIR / "discourse_nouns.csv", encoding="utf-8") as f:
+        nouns = [r["noun"] for r in csv.DictReader(line for line in f if not line.startswith("#"))]
+    return re.compile("|".join(sorted(map(re.escape, nouns), key=len, reverse=True)))
+
+
+def _is_discourse_count(folded: str, q: QuantityMention) -> bool:
+    """`所有三个因素`, `分为两步`: a small count of the report's own points, not a fact about a subject."""
+    if q.unit != "count" or q.value > 10 or q.value_high is not None or q.surface[:1].isdigit():
+        return False
+    return bool(_discourse_nouns().match(folded, q.end)) or bool(
+        q.counted and _discourse_nouns().fullmatch(q.counted))
 
 
 def fact_id(document_id: str, start: int, end: int) -> str:
@@ -180,14 +206,22 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
         sentence = ctx.sentence_of(q.start)
         if sentence is None:
             continue
-        clause = clause_bounds(folded, sentence, q.start)
+        if _is_conversion_unit(folded, q) or _is_discourse_count(folded, q):
+            continue
+        parts = clauses(folded, sentence)
+        k = next(i for i, c in enumerate(parts) if q.start < c[1] or i == len(parts) - 1)
+        clause = parts[k]
         para = ctx.paragraph_start(sentence.start)
 
-        # Subject: this clause, else earlier clauses of the sentence, else the paragraph topic.
+        # Subject: this clause, else the nearest earlier clause of the sentence that names one,
+        # else the paragraph topic.
         topic = _topic_before(ctx, para, clause[0])
         subject = _subject_in(ctx, clause[0], q.start, topic)
-        if subject is None:
-            subject = _subject_in(ctx, sentence.start, clause[0], topic) or topic
+        for c_start, c_end in reversed(parts[:k]):
+            if subject is not None:
+                break
+            subject = _subject_in(ctx, c_start, c_end, topic)
+        subject = subject or topic
 
         # Period: nearest before the number in the sentence; else a target year set earlier
         # in the paragraph.
@@ -195,11 +229,9 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
         period = before[-1] if before else None
         paragraph_target = False
         if period is None:
-            m = None
-            for m in _PARAGRAPH_TARGET.finditer(folded, para, sentence.start):
-                pass
-            if m is not None:
-                carried = ctx.periods_between(m.start(), m.end() + 2)
+            targets = list(_PARAGRAPH_TARGET.finditer(folded, para, sentence.start))
+            if targets:
+                carried = ctx.periods_between(targets[-1].start(), targets[-1].end() + 2)
                 if carried:
                     period, paragraph_target = carried[-1], True
 

@@ -39,19 +39,25 @@ def _append_trimmed(text: str, start: int, end: int, out: list[Sentence]) -> Non
         out.append(Sentence(start, end))
 
 
-def clause_bounds(folded: str, sentence: Sentence, pos: int) -> tuple[int, int]:
-    """The clause of `sentence` that contains offset `pos` (on the folded text).
+def clauses(folded: str, sentence: Sentence) -> list[tuple[int, int]]:
+    """The clauses of `sentence` as (start, end) offsets on the folded text.
 
     A comma between two digits is a thousands separator, not a clause break.
     """
-    start, end = sentence.start, sentence.end
+    out, start = [], sentence.start
     for m in _CLAUSE_END.finditer(folded, sentence.start, sentence.end):
         i = m.start()
         if folded[i] == "," and 0 < i < len(folded) - 1 and folded[i - 1].isdigit() and folded[i + 1].isdigit():
             continue
-        if i < pos:
-            start = i + 1
-        else:
-            end = i
-            break
-    return start, end
+        out.append((start, i))
+        start = i + 1
+    out.append((start, sentence.end))
+    return out
+
+
+def clause_bounds(folded: str, sentence: Sentence, pos: int) -> tuple[int, int]:
+    """The clause of `sentence` that contains offset `pos`."""
+    for start, end in clauses(folded, sentence):
+        if pos < end or end == sentence.end:
+            return start, end
+    return sentence.start, sentence.end

@@ -45,6 +45,9 @@ _NON_CJK = re.compile(f"[^{_CJK}]")
 LEADING_PREFIX = re.compile(f"[^{_CJK}]{{0,8}}(?:从|就|在|于|截至|截止)?\\s*")
 # Companies in one listing are joined only by these (`金山办公、用友网络、石基信息`).
 _LIST_JOINER = re.compile(r"[\s、/和与及]*(?:以及)?[\s、/]*")
+# Only a reporting period carries over to later sentences: a leading event date
+# (`2024年3月，国家药监局批准…`) says when something happened, not which results follow.
+_REPORTING_KINDS = frozenset({"quarter", "half", "year", "ytd", "first_months", "fiscal", "years", "period"})
 _NEGATIVE_NUMBER = re.compile(r"\s*(?:了|至|为)?\s*-\s*\d")
 # A period written as a comparison base (`较去年同期`, `相比2023年`) is not the period of the statement.
 _COMPARISON_BEFORE = ("较", "比", "相比", "相较", "对比", "较上年", "较去年")
@@ -52,6 +55,8 @@ _COMPARISON_BEFORE = ("较", "比", "相比", "相较", "对比", "较上年", "
 _LIGHT_VERBS = ("出现", "实现", "发生", "正式", "再", "有")
 _SEGMENT_CAP = 400          # longest look-back inside a sentence (chars): scraped lines can be huge
 _HEADING_MAX = 80           # a paragraph this short before the current one is a heading (`福昕软件: …`)
+# A company report names its company in the title; 公司 in a paragraph naming none refers to it.
+_TITLE_REACH, _TITLE_LINES, _TITLE_LINE_MAX = 300, 3, 120
 _CARRY_MAX_LEFTOVER = 2     # CJK chars a clause may hold and still have no subject of its own
 _GAP_MAX_LEFTOVER = 6       # CJK chars allowed between a company and its phrase (`的游戏收入`)
 _EXEMPLAR_MAX_LEFTOVER = 24  # after `等` / `为代表的` a group noun phrase follows the examples
@@ -183,6 +188,7 @@ class MentionIndex:
         self.periods = sorted(periods, key=lambda p: (p.start, -p.end))
         self.period_starts = [p.start for p in self.periods]
         self.breaks = [m.start() for m in re.finditer("\n", folded)]
+        self.title_company = self._title_company()
 
     def sentence_at(self, pos: int) -> Sentence | None:
         i = bisect.bisect_right(self.sentence_starts, pos) - 1
@@ -247,21 +253,50 @@ class MentionIndex:
         """The last non-oblique entity of `types` named before `pos` in its paragraph.
 
         When the paragraph names none, a short heading paragraph right before it
-        (`福昕软件: AI 功能继续优化`) is searched too; nothing further back, because a
-        wrong company is worse than none.
+        (`福昕软件: AI 功能继续优化`) is searched, and for a company anaphor the
+        document's title company (`比亚迪(002594.SZ):一季度业绩超预期`); nothing
+        else further back, because a wrong company is worse than none.
         """
         lo = self.paragraph_start(pos)
-        for _ in range(2):
-            for e in reversed(self.entities_in(max(lo, pos - 2000), pos)):
-                if e.entity_type in types and not self.is_oblique(e, lexicon):
-                    return e
-            if lo == 0:
-                return None
-            prev_lo = self.paragraph_start(lo - 1)
-            if lo - prev_lo > _HEADING_MAX:
-                return None
-            pos, lo = lo - 1, prev_lo
+        found = self._last_named(lo, pos, types, lexicon)
+        if found is None and lo > 0:
+            prev_end = lo - 1
+            prev_lo = self.paragraph_start(prev_end)
+            while prev_lo > 0 and not self.folded[prev_lo:prev_end].strip():
+                prev_end = prev_lo - 1
+                prev_lo = self.paragraph_start(prev_end)
+            if prev_end - prev_lo <= _HEADING_MAX:
+                found = self._last_named(prev_lo, prev_end, types, lexicon)
+        if found is None and "company" in types and self.title_company is not None:
+            title, title_end = self.title_company
+            if pos >= title_end and not self.is_oblique(title, lexicon):
+                found = title
+        return found
+
+    def _last_named(
+        self, lo: int, hi: int, types: frozenset[str], lexicon: SignalLexicon
+    ) -> EntityMention | None:
+        for e in reversed(self.entities_in(max(lo, hi - 2000), hi)):
+            if e.entity_type in types and not self.is_oblique(e, lexicon):
+                return e
         return None
+
+    def _title_company(self) -> tuple[EntityMention, int] | None:
+        """The one company named in the document's opening lines (the subject of a company report),
+        with the end of its line."""
+        named: dict[str, tuple[EntityMention, int]] = {}
+        lines = 0
+        for line in re.finditer(r"[^\n]+", self.folded[:_TITLE_REACH]):
+            if not line.group().strip():
+                continue
+            lines += 1
+            if lines > _TITLE_LINES:
+                break
+            if line.end() - line.start() > _TITLE_LINE_MAX:
+                break       # the body has started
+            for e in self.entities_in(line.start(), line.end(), companies_only=True):
+                named.setdefault(e.entity_id, (e, line.end()))
+        return next(iter(named.values())) if len(named) == 1 else None
 
     def anaphor_at_subject(self, lo: int, hi: int, lexicon: SignalLexicon) -> re.Match[str] | None:
         """An anaphor in [lo, hi) with nothing but periods and function words before it in the clause."""
@@ -418,6 +453,10 @@ def _subjects(
             return [], 0, False
         ref = index.resolve_anaphor(anaphor.start(), lexicon)
         return ([ref], anaphor.end(), False) if ref else ([], 0, False)
+    topic = _colon_topic(index, lexicon, sent, cs)
+    if topic:
+        # `恒瑞医药:创新药收入占比持续提升`: the name before the colon heads the statement
+        return (topic, lo, True) if _gap_allows(index, lo, phrase_start, lexicon) else ([], 0, False)
     pre = index.folded[lo:phrase_start]
     if lexicon.group.search(pre) or lexicon.causative.search(pre):
         return [], 0, False
@@ -436,10 +475,27 @@ def _subjects(
     return ([ref], lo, True) if ref else ([], 0, False)
 
 
+def _colon_topic(index: MentionIndex, lexicon: SignalLexicon, sent: Sentence, cs: int) -> list[EntityMention]:
+    """The companies of a sentence that opens `公司名(代码):`, when the clause at `cs` follows that colon."""
+    first_cs, first_ce = clause_bounds(index.folded, sent, sent.start)
+    if first_ce >= cs or index.folded[first_ce] not in ":：":
+        return []
+    named = index.entities_in(first_cs, first_ce, companies_only=True)
+    if not named:
+        return []
+    rest = "".join(index.folded[a:b] for a, b in zip([first_cs] + [e.end for e in named],
+                                                       [e.start for e in named] + [first_ce], strict=True))
+    if _NON_CJK.sub("", rest).strip("、和与及"):
+        return []
+    return _company_group(index, named)
+
+
 def _leading_periods(index: MentionIndex, usable: list[PeriodMention]) -> list[tuple[int, PeriodMention]]:
     """(sentence start, period) for each period that leads its sentence (`2024Q1 业绩来看，…`)."""
     out = []
     for p in usable:
+        if p.kind not in _REPORTING_KINDS:
+            continue
         sent = index.sentence_at(p.start)
         if sent is not None and LEADING_PREFIX.fullmatch(index.folded, sent.start, p.start):
             if not out or out[-1][0] != sent.start:

@@ -228,11 +228,21 @@ def test_anaphor_resolves_to_company_of_the_paragraph() -> None:
 
 
 def test_anaphor_reaches_a_heading_paragraph_but_no_further() -> None:
-    text = "迈瑞医疗:业绩稳健增长\n公司2023年实现营收349亿元,同比增长15%。\n\n" + "行业综述。" * 30 + "\n公司净利润大幅增长。"
+    text = ("医疗器械行业周报\n\n" + "行业综述。" * 30 + "\n迈瑞医疗:业绩稳健增长\n\n公司2023年实现营收349亿元,同比增长15%。\n\n"
+            + "行业综述。" * 30 + "\n公司净利润大幅增长。")
     rows = signal_rows(text, ["迈瑞医疗"], [("2023年", "2023-01-01", "2023-12-31", "year")])
     assert rows == {
         ("迈瑞医疗", "performance", "up", "moderate", None),
         ("迈瑞医疗", "revenue", "up", None, ("2023-01-01", "2023-12-31")),
+    }
+
+
+def test_company_report_title_names_the_company() -> None:
+    text = ("比亚迪(002594.SZ):一季度业绩超预期\n\n事件:公司发布一季报。\n\n"
+            + "点评:行业竞争加剧。" * 20 + "\n2024Q1公司新能源汽车销量同比增长13.4%。")
+    assert signal_rows(text, ["比亚迪"], [P_2024Q1]) == {
+        ("比亚迪", "performance", "up", "strong", None),
+        ("比亚迪", "volume", "up", None, Q1_2024),
     }
 
 
