@@ -77,6 +77,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     job = definitions.resolve_job_def("refresh_warehouse")
     run_config = {"loggers": {"console": {"config": {"log_level": "ERROR" if args.quiet else "INFO"}}}}
     with dg.DagsterInstance.get() as instance:
+        _reap_dead_cli_runs(instance)
         result = job.execute_in_process(instance=instance, run_config=run_config, raise_on_error=False,
                                         tags={"yanbao/trigger": "cli", "yanbao/pid": str(os.getpid())})
         if not result.success:
@@ -85,6 +86,34 @@ def cmd_run(args: argparse.Namespace) -> int:
     summary["seconds"] = round(time.perf_counter() - started, 2)
     _print_summary(summary, warehouse)
     return 0
+
+
+def _reap_dead_cli_runs(instance) -> None:
+    """Mark CLI runs whose process died (kill -9, power loss) as failed and free their pool slot.
+
+    An in-process run that is killed never reports its end, so its claim on the
+    `warehouse` pool would block every later run. Its warehouse writes, if any,
+    were rolled back by DuckDB; only the run record needs repair.
+    """
+    import dagster as dg
+
+    stale = instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED],
+                                                    tags={"yanbao/trigger": "cli"}))
+    for run in stale:
+        pid = int(run.tags.get("yanbao/pid", "0") or 0)
+        if pid and pid != os.getpid() and not _alive(pid):
+            instance.report_run_failed(run, message=f"yanbao run process {pid} ended without finishing")
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _failure_reason(result) -> str:

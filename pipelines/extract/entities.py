@@ -360,6 +360,8 @@ class _Patterns:
         self.model_tier = {_lower(c): c for c, _ in by_kind["model_tier"]}
         self.generic_ascii = {_lower(c) for c, _ in by_kind["generic_ascii"]}
         self.stop_chars = frozenset(c for c, _ in by_kind["name_stop_char"])
+        self.lead_words = sorted((c for c, _ in by_kind["name_lead_word"]), key=len, reverse=True)
+        self.blocking_words = frozenset(_lower(c) for c, _ in by_kind["alias_blocking_word"])
 
         self.company_rx = re.compile(f"(?:{_alternation(self.company_suffix)})")
         self.gov_rx = re.compile(f"(?:{_alternation(self.gov_body)})")
@@ -433,17 +435,39 @@ class _Candidate(NamedTuple):
 
 
 def _lexicon_candidates(lex: Lexicon, folded: str, low: str) -> list[_Candidate]:
+    """Alias matches, plus the aliases starting inside a short match.
+
+    The regex gives leftmost matches only, so in `其中山东省` it finds `中山` and
+    never sees `山东省`; matches of up to three characters are therefore re-tried
+    one and two characters later, and `_select` keeps the longest. A two-character
+    alias whose first character ends a common word (`其中国产`, `提高通信`) is dropped.
+    """
+    blocking = _patterns().blocking_words
+    matcher = lex.matcher
     found = []
-    for m in lex.matcher.finditer(low):
-        surface_key = m.group().translate(_STRIP_SEPS)
-        entity_id = lex.alias_index.get(surface_key)
-        if entity_id is None:
-            continue
-        exact = lex.case_sensitive.get(surface_key)
-        if exact is not None and folded[m.start():m.end()].translate(_STRIP_SEPS) not in exact:
-            continue
-        row = lex.by_id[entity_id]
-        found.append(_Candidate(m.start(), m.end(), entity_id, row.canonical, row.entity_type, "lexicon", 0))
+    pending = []
+    for m in matcher.finditer(low):
+        pending.append(m)
+        if m.end() - m.start() <= 3:
+            for shift in (1, 2):
+                if m.start() + shift < m.end():
+                    inner = matcher.match(low, m.start() + shift)
+                    if inner is not None and inner.end() > m.end():
+                        pending.append(inner)
+        for hit in pending:
+            start, end = hit.span()
+            if end - start == 2 and start and low[start - 1:start + 1] in blocking:
+                continue
+            surface_key = hit.group().translate(_STRIP_SEPS)
+            entity_id = lex.alias_index.get(surface_key)
+            if entity_id is None:
+                continue
+            exact = lex.case_sensitive.get(surface_key)
+            if exact is not None and folded[start:end].translate(_STRIP_SEPS) not in exact:
+                continue
+            row = lex.by_id[entity_id]
+            found.append(_Candidate(start, end, entity_id, row.canonical, row.entity_type, "lexicon", 0))
+        pending.clear()
     return found
 
 
@@ -500,11 +524,14 @@ def _company_candidates(folded: str, lexicon_found: list[_Candidate]) -> list[_C
                                         "company_name", 1))
                 break
         else:
-            start = next((p for p in range(run_start, s - 2) if p in place_start
-                          and _plausible_name(folded[place_start[p].end:s], pats)), None)
-            if start is None and (run_start == 0 or not _is_cjk(folded[run_start - 1])) \
-                    and _plausible_name(folded[run_start:s], pats) and s - run_start <= 10:
-                start = run_start
+            start = _place_led_start(folded, run_start, s, place_start, pats)
+            if start is None:
+                # No place prefix: the name is the whole run after any lead word
+                # (公司…, 旗下…), and only when the run starts after a break.
+                lead = _strip_lead_words(folded, run_start, s, pats)
+                if (run_start == 0 or not _is_cjk(folded[run_start - 1]) or lead > run_start) \
+                        and _plausible_name(folded[lead:s], pats) and s - lead <= 10:
+                    start = lead
             if start is None:
                 continue
             name = folded[start:e]
@@ -513,6 +540,32 @@ def _company_candidates(folded: str, lexicon_found: list[_Candidate]) -> list[_C
                 continue
             found.append(_from_lexicon_or_derived(name, entity_type, start, e, "company_name", core))
     return found
+
+
+def _place_led_start(folded: str, run_start: int, s: int, place_start: dict[int, _Candidate],
+                     pats: _Patterns) -> int | None:
+    """Start of the earliest place name in the run that begins a plausible company name."""
+    places = load_lexicon().places
+    longest = load_lexicon().max_place_len
+    for p in range(run_start, s - 2):
+        known = place_start.get(p)
+        ends = [known.end] if known is not None else []
+        ends += [p + n for n in range(min(longest, s - p - 2), 1, -1) if folded[p:p + n] in places]
+        for end in ends:
+            if _plausible_name(folded[end:s], pats):
+                return p
+    return None
+
+
+def _strip_lead_words(folded: str, start: int, s: int, pats: _Patterns) -> int:
+    changed = True
+    while changed:
+        changed = False
+        for word in pats.lead_words:
+            if folded.startswith(word, start) and s - start - len(word) >= 2:
+                start, changed = start + len(word), True
+                break
+    return start
 
 
 def _is_cjk(ch: str) -> bool:
@@ -699,8 +752,7 @@ def find_entities(text: str) -> list[EntityMention]:
     if extra:
         chosen = _select(chosen + extra, len(text))
     chosen.sort(key=lambda c: c.start)
-    return [EntityMention(c.start, c.end, text[c.start:c.end], c.entity_id, c.canonical, c.entity_type,
-                          c.source if c.priority else "lexicon")
+    return [EntityMention(c.start, c.end, text[c.start:c.end], c.entity_id, c.canonical, c.entity_type, c.source)
             for c in chosen]
 
 

@@ -50,11 +50,12 @@ EVENT_TYPES_PATH = VOCAB_DIR / "event_types.csv"
 # (`【北京市算力基础设施建设实施方案( 2024-2027 年)】发布`), not to the event.
 _BRACKETED = re.compile(r"【[^】\n]{0,200}】|《[^》\n]{0,200}》|「[^」\n]{0,120}」|“[^”\n]{0,120}”|\[[^\]\n]{0,120}\]")
 # Period kinds that are stretches up to or since a point, not when something happened.
-_UNDATED_KINDS = frozenset({"since", "asof", "trailing", "ytd", "until", "years"})
+_UNDATED_KINDS = frozenset({"since", "asof", "trailing", "ytd", "ttm", "coming", "same_period", "years"})
 _MAX_EVENT_DAYS = 366
 _CUE_BEFORE = 40            # chars before the trigger searched for a cue (`【…方案】发布`)
 _CUE_AFTER = 48             # chars after it (`发布了【 2024 2025 年…招标公告】`)
 _SPAN_AFTER = 80            # evidence runs to the clause end, at most this far past the trigger
+_OBJECT_REACH = 32          # names this far past the trigger are its objects (`发布开源炒菜机器人 Mobile ALOHA`)
 _LOOKBACK = 300             # chars searched back inside a sentence for a bare-date clause or a subject
 _TRAILING_PUNCT = frozenset("。！？!?；;，,、：:")
 _AFTER_TRIGGER = re.compile(r"\s*(?:于|在)?\s*")
@@ -329,7 +330,7 @@ def _participants(
     """The subject and every other name of the clause, with their roles in the event."""
     out = [(subject.entity_id, subject.canonical, _ROLE_OF_SUBJECT.get(rule.event_type, "subject"))]
     seen = {subject.entity_id}
-    for e in _candidates(ctx, cs, ce):
+    for e in _candidates(ctx, cs, min(ce, t0 + _OBJECT_REACH)):
         if e.entity_id in seen or e.entity_type == "region":
             continue
         seen.add(e.entity_id)

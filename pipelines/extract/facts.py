@@ -31,8 +31,8 @@ from typing import NamedTuple
 
 from pipelines.extract import metrics as metric_rules
 from pipelines.extract.mentions import EntityMention, PeriodMention, QuantityMention, Sentence
-from pipelines.paths import VOCAB_DIR
 from pipelines.extract.sentences import clauses
+from pipelines.paths import VOCAB_DIR
 
 # Organizations whose usual role is to report numbers about others.
 SOURCE_ROLES = frozenset({"media", "research", "source"})
@@ -44,9 +44,13 @@ _COMPANY_ANAPHOR = re.compile(r"(?:该公司|公司|其|旗下|本公司|该企�
 _PLACE_ANAPHOR = re.compile(r"(?:本市|该市|全市|本省|该省|全省|本区|我市|我省)")
 _TITLE = re.compile(r"【[^【】\n]*】|《[^《》\n]*》|「[^「」\n]*」")
 
-_TARGET = re.compile(r"目标|力争|争取|规划|计划|到\s*\d{4}\s*年|至\s*\d{4}\s*年|by \d{4}|target|aim|plan", re.IGNORECASE)
+_TARGET = re.compile(r"目标|力争|争取|规划|计划|target|aim|plan", re.IGNORECASE)
+# `到 2027 年` / `by 2030` before a single year sets a deadline (a target); `2023 年至 2024 年`
+# is a range and `截至` an as-of date, so neither counts.
+_DEADLINE_BEFORE = re.compile(r"(?:^|[^截年\d\s])\s*(?:到|至|by)\s*$", re.IGNORECASE | re.MULTILINE)
 _FORECAST = re.compile(r"预计|预期|预测|有望|将(?:会|要|达|实现|超|突破|增|提|成为|迎来|保持|继续)|可望|可达|可超过|或将|expected|expects|forecast|will|outlook|guidance", re.IGNORECASE)
 _ESTIMATE = re.compile(r"推断|推算|测算|估算|估计|或约|或达|大概|estimated|estimate", re.IGNORECASE)
+_PRESENT = re.compile(r"目前|当前|现阶段|如今|现在|截至目前|迄今|currently|to date", re.IGNORECASE)
 _PARAGRAPH_TARGET = re.compile(r"目标(?:到|至|于)?\s*\d{4}\s*年")
 
 
@@ -185,6 +189,8 @@ def _status(ctx: _Context, sentence: Sentence, clause: tuple[int, int], q_start:
         return "forecast"
     if paragraph_target:
         return "target"
+    if period is not None and period.kind == "year" and _DEADLINE_BEFORE.search(f[max(0, period.start - 8):period.start]):
+        return "target"
     if period is not None:
         if period.status_hint:
             return period.status_hint
@@ -225,10 +231,12 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
 
         # Period: nearest before the number in the sentence; else a target year set earlier
         # in the paragraph.
-        before = ctx.periods_between(sentence.start, q.start)
+        # A clause that speaks of the present (目前, 当前) does not inherit an earlier clause's date.
+        own_time = _PRESENT.search(folded, clause[0], q.start)
+        before = ctx.periods_between(clause[0] if own_time else sentence.start, q.start)
         period = before[-1] if before else None
         paragraph_target = False
-        if period is None:
+        if period is None and not own_time:
             targets = list(_PARAGRAPH_TARGET.finditer(folded, para, sentence.start))
             if targets:
                 carried = ctx.periods_between(targets[-1].start(), targets[-1].end() + 2)

@@ -47,7 +47,7 @@ LEADING_PREFIX = re.compile(f"[^{_CJK}]{{0,8}}(?:从|就|在|于|截至|截止)?
 _LIST_JOINER = re.compile(r"[\s、/和与及]*(?:以及)?[\s、/]*")
 # Only a reporting period carries over to later sentences: a leading event date
 # (`2024年3月，国家药监局批准…`) says when something happened, not which results follow.
-_REPORTING_KINDS = frozenset({"quarter", "half", "year", "ytd", "first_months", "fiscal", "years", "period"})
+_REPORTING_KINDS = frozenset({"quarter", "quarters", "half", "year", "years", "ytd", "months", "ttm"})
 _NEGATIVE_NUMBER = re.compile(r"\s*(?:了|至|为)?\s*-\s*\d")
 # A period written as a comparison base (`较去年同期`, `相比2023年`) is not the period of the statement.
 _COMPARISON_BEFORE = ("较", "比", "相比", "相较", "对比", "较上年", "较去年")
@@ -110,7 +110,11 @@ class SignalLexicon:
         self.adverbs = {r["phrase"]: r["strength"] or None for r in by_kind["adverb"]}
         modifiers = alternation(list(self.adverbs) + words("comparator"))
         suffix = alternation(words("noun_suffix"))
+        # The leading class lets `re` skip to a possible first character: the optional
+        # modifier group otherwise defeats its literal-prefix scan (measured 7 -> 38 M chars/s).
+        firsts = "".join(sorted({re.escape(w[0]) for w in [*self.verbs, *self.adverbs, *words("comparator")]}))
         self.phrase = re.compile(
+            f"(?=[{firsts}])"
             f"(?P<mods>(?:(?:{modifiers})\\s*){{0,3}})(?P<verb>{alternation(list(self.verbs))})(?!{suffix})"
         )
         self.modifier = re.compile(modifiers)
@@ -131,14 +135,13 @@ class SignalLexicon:
                 kw = kw.strip()
                 if kw:
                     self.aspect_of[kw.lower()] = r["aspect"]
-        parts = []
-        for kw in sorted(self.aspect_of, key=lambda w: (-len(w), w)):
-            p = re.escape(kw)
-            # ASCII keywords only on word boundaries: `sales` is not inside `wholesales`
-            if kw[0].isascii() and kw[0].isalnum():
-                p = f"(?<![A-Za-z]){p}(?![A-Za-z])"
-            parts.append(p)
-        self.aspect = re.compile("|".join(parts), re.IGNORECASE)
+        cjk = [kw for kw in self.aspect_of if not kw[0].isascii()]
+        ascii_words = [kw for kw in self.aspect_of if kw[0].isascii()]
+        # ASCII keywords case-insensitively and on word boundaries (`sales` is not inside
+        # `wholesales`); a global IGNORECASE would slow the CJK branch threefold.
+        self.aspect = re.compile(
+            f"{alternation(cjk)}|(?i:(?<![a-z])(?:{alternation(ascii_words)})(?![a-z]))"
+        )
 
     def strength_of(self, mods: str, verb: str) -> str | None:
         """The strongest intensity among the adverbs, else the verb's own."""
@@ -282,8 +285,7 @@ class MentionIndex:
         return None
 
     def _title_company(self) -> tuple[EntityMention, int] | None:
-        """The one company named in the document's opening lines (the subject of a company report),
-        with the end of its line."""
+        """The one company named in the opening lines (a company report's subject), with its line end."""
         named: dict[str, tuple[EntityMention, int]] = {}
         lines = 0
         for line in re.finditer(r"[^\n]+", self.folded[:_TITLE_REACH]):
@@ -310,7 +312,7 @@ class MentionIndex:
 
 
 def _usable_signal_period(index: MentionIndex, p: PeriodMention) -> bool:
-    if p.status_hint == "forecast" or "同期" in p.surface:
+    if p.status_hint == "forecast" or p.kind == "same_period" or "同期" in p.surface:
         return False
     before = index.folded[max(0, p.start - 3):p.start].rstrip()
     return not before.endswith(_COMPARISON_BEFORE)
@@ -441,7 +443,7 @@ def _subjects(
     not a named company.
     """
     lo = max(cs, last_phrase_end)
-    in_clause = [e for e in index.entities_in(lo, phrase_start, companies_only=True)]
+    in_clause = index.entities_in(lo, phrase_start, companies_only=True)
     if in_clause:
         group = _company_group(index, in_clause)
         if not _gap_allows(index, group[-1].end, phrase_start, lexicon):
