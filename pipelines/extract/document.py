@@ -26,6 +26,7 @@ from pipelines.extract.periods import find_periods
 from pipelines.extract.quantities import find_quantities
 from pipelines.extract.sentences import split_sentences
 from pipelines.extract.signals import find_signals
+from pipelines.extract.spans import SpanIndex
 from pipelines.extract.textnorm import fold
 from pipelines.paths import VOCAB_DIR
 
@@ -120,8 +121,8 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
     roles = {r["entity_id"]: r.get("role") for r in dim_rows}
 
     # A number inside an entity's name (Figure 01, Gemini 1.5 pro) is not a quantity.
-    taken = [(e.start, e.end) for e in entities]
-    quantities = [q for q in quantities if not _overlaps(taken, q.start, q.end)]
+    taken = SpanIndex((e.start, e.end) for e in entities)
+    quantities = [q for q in quantities if not taken.overlaps(q.start, q.end)]
 
     def evidence(s: int, e: int) -> str:
         return text[s:e]
@@ -178,10 +179,6 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
                                          evidence(s.start, s.end) if s else None))
     out["periods"] = list(seen_periods.values())
     return out
-
-
-def _overlaps(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(a < end and start < b for a, b in ranges)
 
 
 def _sentence_around(sentences, starts, pos):

@@ -32,6 +32,7 @@ from typing import NamedTuple
 from pipelines.extract import metrics as metric_rules
 from pipelines.extract.mentions import EntityMention, PeriodMention, QuantityMention, Sentence
 from pipelines.extract.sentences import clauses
+from pipelines.extract.spans import SpanIndex
 from pipelines.paths import VOCAB_DIR
 
 # Organizations whose usual role is to report numbers about others.
@@ -115,8 +116,8 @@ class _Context:
         self.sentence_starts = [s.start for s in sentences]
         self.entities = [e for e in entities if entity_roles.get(e.entity_id) not in SOURCE_ROLES]
         self.entity_starts = [e.start for e in self.entities]
-        titles = [(m.start(), m.end()) for m in _TITLE.finditer(folded)]
-        self.periods = [p for p in periods if not _inside(titles, p.start, p.end)]
+        titles = SpanIndex((m.start(), m.end()) for m in _TITLE.finditer(folded))
+        self.periods = [p for p in periods if not titles.contains(p.start, p.end)]
         self.period_starts = [p.start for p in self.periods]
         self.paragraphs = paragraph_starts(text)
 
@@ -138,10 +139,6 @@ class _Context:
         lo = bisect.bisect_left(self.period_starts, start)
         hi = bisect.bisect_left(self.period_starts, end)
         return [p for p in self.periods[lo:hi] if p.end <= end]
-
-
-def _inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(a <= start and end <= b for a, b in ranges)
 
 
 def _eligible_subject(ctx: _Context, e: EntityMention) -> bool:

@@ -262,7 +262,7 @@ def test_english_company_name_and_core() -> None:
 
 
 def test_seed_mentions_slice_the_text_and_do_not_overlap() -> None:
-    text = (FIXTURES / "seed_report.txt").read_text(encoding="utf-8")
+    text = (FIXTURES / "eval" / "seed_report.txt").read_text(encoding="utf-8")
     mentions = find_entities(text)
     assert mentions
     last_end = 0
@@ -274,8 +274,8 @@ def test_seed_mentions_slice_the_text_and_do_not_overlap() -> None:
 
 
 def test_seed_report_entities_are_found() -> None:
-    text = (FIXTURES / "seed_report.txt").read_text(encoding="utf-8")
-    gold = json.loads((FIXTURES / "seed_entities.json").read_text(encoding="utf-8"))
+    text = (FIXTURES / "eval" / "seed_report.txt").read_text(encoding="utf-8")
+    gold = json.loads((FIXTURES / "eval" / "seed_entities.json").read_text(encoding="utf-8"))
     mentions = find_entities(text)
     names = {m.surface.strip() for m in mentions} | {m.canonical for m in mentions}
     for row in entity_rows(mentions):

@@ -291,7 +291,7 @@ def test_seed_report_with_real_extractors() -> None:
         entities.load_lexicon()
     except (FileNotFoundError, ValueError) as e:   # the lexicon is another helper's file
         pytest.skip(f"entity lexicon not available: {e}")
-    text = (FIXTURES / "seed_report.txt").read_text(encoding="utf-8")
+    text = (FIXTURES / "eval" / "seed_report.txt").read_text(encoding="utf-8")
     found = find_events(text, split_sentences(text), entities.find_entities(text),
                         periods.find_periods(text, dt.date(2024, 5, 6)))
     gold = [json.loads(line) for line in (FIXTURES / "eval" / "seed_events.jsonl").read_text("utf-8").splitlines()]

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from pipelines.extract.periods import find_periods, parse_period
 
 DOC = dt.date(2024, 5, 6)
-SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seed_report.txt"
+SEED = Path(__file__).resolve().parent.parent / "fixtures" / "eval" / "seed_report.txt"
 
 
 def d(s: str) -> dt.date:

@@ -501,8 +501,8 @@ def test_suite_has_at_least_300_forms() -> None:
 
 
 def _seed() -> tuple[str, list[dict]]:
-    text = (FIXTURES / "seed_report.txt").read_text(encoding="utf-8")
-    gold = [json.loads(line) for line in (FIXTURES / "seed_gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    text = (FIXTURES / "eval" / "seed_report.txt").read_text(encoding="utf-8")
+    gold = [json.loads(line) for line in (FIXTURES / "eval" / "seed_gold.jsonl").read_text(encoding="utf-8").splitlines()]
     return text, gold
 
 

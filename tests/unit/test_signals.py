@@ -300,7 +300,7 @@ def _real_extractors():
 
 def test_seed_report_with_real_extractors() -> None:
     find_entities, find_periods = _real_extractors()
-    text = (FIXTURES / "seed_report.txt").read_text(encoding="utf-8")
+    text = (FIXTURES / "eval" / "seed_report.txt").read_text(encoding="utf-8")
     found = find_signals(text, split_sentences(text), find_entities(text), find_periods(text, dt.date(2024, 5, 6)))
     gold = [json.loads(line) for line in (FIXTURES / "eval" / "seed_signals.jsonl").read_text("utf-8").splitlines()]
     got = {(s.company, s.direction) for s in found}
