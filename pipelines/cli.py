@@ -76,6 +76,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     definitions = defs() if callable(defs) else defs
     job = definitions.resolve_job_def("refresh_warehouse")
     run_config = {"loggers": {"console": {"config": {"log_level": "ERROR" if args.quiet else "INFO"}}}}
+    with _instance_init_lock(), dg.DagsterInstance.get() as instance:
+        pass   # the first open of a new DAGSTER_HOME creates its storage: one process at a time
     with dg.DagsterInstance.get() as instance:
         _reap_dead_cli_runs(instance)
         result = job.execute_in_process(instance=instance, run_config=run_config, raise_on_error=False,
@@ -86,6 +88,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     summary["seconds"] = round(time.perf_counter() - started, 2)
     _print_summary(summary, warehouse)
     return 0
+
+
+def _instance_init_lock():
+    import fcntl
+    from contextlib import contextmanager
+
+    @contextmanager
+    def hold():
+        with open(Path(os.environ["DAGSTER_HOME"]) / ".yanbao-init.lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    return hold()
 
 
 def _reap_dead_cli_runs(instance) -> None:

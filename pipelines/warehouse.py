@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.faults import crash_point
 from pipelines.paths import SQL_DIR
 
 LOCK_WAIT_SECONDS = float(os.environ.get("YANBAO_LOCK_WAIT_SECONDS", "120"))
@@ -206,6 +207,7 @@ def load(path: Path, batch: LoadBatch, fail_after: str | None = None) -> dict[st
             try:
                 for step in _LOAD_STEPS:
                     run_sql_file(con, step, [now] if step in _STEPS_TAKING_NOW else None)
+                    crash_point(f"load:{step.removeprefix('load/')}")
                     if fail_after and step.endswith(fail_after):
                         raise RuntimeError(f"injected failure after {step}")
                 con.execute(
@@ -217,7 +219,9 @@ def load(path: Path, batch: LoadBatch, fail_after: str | None = None) -> dict[st
                         batch.quarantine.height, batch.extractor_version,
                     ],
                 )
+                crash_point("before_commit")
                 con.execute("commit")
+                crash_point("after_commit")
             except BaseException:
                 con.execute("rollback")
                 raise

@@ -17,6 +17,7 @@ from pipelines import warehouse as wh
 from pipelines.defs.resources import InboxResource, WarehouseResource
 from pipelines.extract.document import extract_documents, extractor_version
 from pipelines.extract.metrics import vocabulary
+from pipelines.faults import crash_point
 from pipelines.ingest.stage import StagedDocuments, stage_documents
 from pipelines.validation import QUARANTINE_SCHEMA, Validation, markdown_table, validate
 from schemas import (
@@ -88,6 +89,7 @@ def staged_documents(context: dg.AssetExecutionContext, inbox: InboxResource, wa
         failure_sample=v_docs.failure_sample,
     )
     yield _check_result("documents_valid", "staged_documents", combined)
+    crash_point("staged")
 
 
 def _failed_documents(documents: pl.DataFrame, v: Validation) -> pl.DataFrame:
@@ -145,6 +147,7 @@ def extracted_facts(context: dg.AssetExecutionContext, staged_documents: StagedD
             quarantine.append(_span_quarantine(bad, name, document_names))
             frames[name] = frames[name].join(bad.select("document_id", "span_start", "span_end"),
                                              on=["document_id", "span_start", "span_end"], how="anti")
+    quarantine.append(_failed_extraction_quarantine(frames["failed_documents"], document_names))
     seconds = round(time.perf_counter() - started, 3)
     for name, (model, _) in FACT_FRAMES.items():
         v = validate(model, frames[name], name, document_names)
@@ -165,9 +168,24 @@ def extracted_facts(context: dg.AssetExecutionContext, staged_documents: StagedD
     yield dg.Output(frames["periods"], output_name="staged_periods",
                     metadata={"dagster/row_count": frames["periods"].height})
     q = pl.concat(quarantine)
+    crash_point("extracted")
     yield dg.Output(q, output_name="quarantined_rows",
                     metadata={"dagster/row_count": q.height, "extraction_seconds": seconds,
                               "characters_per_second": int((docs["characters"].sum() or 0) / max(seconds, 1e-6))})
+
+
+FAILED_EXTRACTION = ("staged_documents", "extract_document")
+
+
+def _failed_extraction_quarantine(failed: pl.DataFrame, document_names: dict[str, str]) -> pl.DataFrame:
+    """A document whose extraction raised is quarantined whole; the loader rejects it with the reason."""
+    import datetime as dt
+    import json
+
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    rows = [(document_names.get(r["document_id"]), *FAILED_EXTRACTION, r["reason"],
+             json.dumps(r, ensure_ascii=False), now) for r in failed.iter_rows(named=True)]
+    return pl.DataFrame(rows, schema=QUARANTINE_SCHEMA, orient="row")
 
 
 def _span_mismatches(docs: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
@@ -227,7 +245,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     """Load one refresh into DuckDB in a single transaction: replace the facts of new and changed
     documents, retire removed ones, record rejections; a re-run on unchanged input writes nothing."""
     started = time.perf_counter()
-    docs = staged_documents
+    docs = _reject_failed_extractions(staged_documents, quarantined_rows)
     path = warehouse.file()
     if docs.changed or not path.exists():
         batch = wh.LoadBatch(
@@ -255,6 +273,18 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             "path": str(path),
             **({"summary": summary} if table == "dim_document" else {}),
         })
+
+
+def _reject_failed_extractions(docs: StagedDocuments, quarantined: pl.DataFrame) -> StagedDocuments:
+    failed = quarantined.filter((pl.col("frame") == FAILED_EXTRACTION[0]) & (pl.col("check_name") == FAILED_EXTRACTION[1]))
+    if failed.is_empty():
+        return docs
+    moved = docs.documents.join(failed.select("document", "reason"), on="document").select(
+        "document_id", "document", "reason", "sha256", "size_bytes")
+    return StagedDocuments(
+        documents=docs.documents.filter(~pl.col("document").is_in(failed["document"].implode())),
+        rejected=pl.concat([docs.rejected, moved]), removed=docs.removed, unchanged=docs.unchanged,
+    )
 
 
 def _metric_frame() -> pl.DataFrame:

@@ -70,6 +70,8 @@ FRAME_SCHEMAS: dict[str, dict[str, Any]] = {
         "period_id": pl.String, "period_start": pl.Date, "period_end": pl.Date, "days": pl.Int32,
         "label": pl.String,
     },
+    # Documents whose extraction raised: rejected with the reason instead of failing the run.
+    "failed_documents": {"document_id": pl.String, "reason": pl.String},
 }
 
 
@@ -178,6 +180,7 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
         out["unparsed_mentions"].append((document_id, u.start, u.end, u.surface, u.reason,
                                          evidence(s.start, s.end) if s else None))
     out["periods"] = list(seen_periods.values())
+    out.pop("failed_documents")
     return out
 
 
@@ -191,7 +194,12 @@ def _sentence_around(sentences, starts, pos):
 def _extract_many(batch: list[tuple[str, str, dt.date | None]]) -> dict[str, list[tuple]]:
     merged: dict[str, list[tuple]] = {k: [] for k in FRAME_SCHEMAS}
     for document_id, text, doc_date in batch:
-        for k, rows in extract_document(document_id, text, doc_date).items():
+        try:
+            rows_by_frame = extract_document(document_id, text, doc_date)
+        except Exception as exc:  # noqa: BLE001 - one document's failure must not cost the others
+            merged["failed_documents"].append((document_id, f"extraction failed: {type(exc).__name__}: {exc}"[:500]))
+            continue
+        for k, rows in rows_by_frame.items():
             merged[k].extend(rows)
     return merged
 

@@ -82,9 +82,10 @@ def sha256_file(path: Path, max_bytes: int | None = None) -> tuple[str, bytes | 
 class InboxChanges:
     """The plan of one refresh."""
 
-    to_load: list[tuple[InboxFile, str, bytes | None]]   # (file, sha256, raw bytes or None if oversized)
+    to_load: list[tuple[InboxFile, str | None, bytes | None]]   # (file, sha256, raw bytes or None if oversized)
     unchanged: list[str]
     removed: list[str]
+    unreadable: list[tuple[InboxFile, str]]
 
 
 def plan_changes(files: list[InboxFile], known: pl.DataFrame, extractor_version: str,
@@ -99,12 +100,18 @@ def plan_changes(files: list[InboxFile], known: pl.DataFrame, extractor_version:
     state = {
         r["document"]: r for r in known.iter_rows(named=True) if r["status"] in ("loaded", "rejected")
     }
-    to_load, unchanged = [], []
+    to_load, unchanged, unreadable = [], [], []
+    present = set()
     for f in files:
         try:
             digest, raw = sha256_file(f.path, max_bytes)
-        except FileNotFoundError:   # disappeared while we read: treated as absent this run
+        except FileNotFoundError:   # disappeared while we read: absent this run, retired if it was known
             continue
+        except OSError as exc:      # permission denied, a FIFO, an I/O error: rejected with the reason
+            present.add(f.document)
+            unreadable.append((f, exc.strerror or type(exc).__name__))
+            continue
+        present.add(f.document)
         prior = state.get(f.document)
         same_version = prior is not None and (
             prior["status"] == "rejected" or prior["extractor_version"] == extractor_version
@@ -113,9 +120,8 @@ def plan_changes(files: list[InboxFile], known: pl.DataFrame, extractor_version:
             unchanged.append(f.document)
         else:
             to_load.append((f, digest, raw))
-    present = {f.document for f in files}
     removed = sorted(
         r["document"] for r in known.iter_rows(named=True)
         if r["status"] in ("loaded", "rejected") and r["document"] not in present
     )
-    return InboxChanges(to_load, unchanged, removed)
+    return InboxChanges(to_load, unchanged, removed, unreadable)

@@ -55,6 +55,8 @@ def stage_documents(inbox: Path, known: pl.DataFrame, extractor_version: str, ma
             doc_id, f.document, meta.title, meta.published_date, meta.source, digest, f.size_bytes,
             decoded.encoding, decoded.had_bom, len(decoded.text), decoded.text,
         ))
+    for f, why in changes.unreadable:
+        rejected.append((document_id(f.document), f.document, f"cannot read the file: {why}", None, f.size_bytes))
     return StagedDocuments(
         documents=pl.DataFrame(docs, schema=DOCUMENT_SCHEMA, orient="row"),
         rejected=pl.DataFrame(rejected, schema=REJECTED_SCHEMA, orient="row"),
