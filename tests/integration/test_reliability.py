@@ -225,7 +225,7 @@ def test_two_runs_at_once_both_finish_and_leave_the_clean_state(two_versions, tm
     second = yanbao_run(inbox, w, home, wait=False)
     outs = [p.communicate(timeout=300) for p in (first, second)]
     codes = [first.returncode, second.returncode]
-    for code, (out, err) in zip(codes, outs, strict=True):
+    for code, (_, err) in zip(codes, outs, strict=True):
         # Either it ran, or it refused in one line: never a lock traceback.
         assert code == 0 or (err.strip().count("\n") == 0 and err.startswith("yanbao:")), err[-800:]
         assert "Traceback" not in err
