@@ -21,7 +21,7 @@ import polars as pl
 
 from pipelines.extract.entities import entity_rows, find_entities
 from pipelines.extract.events import find_events
-from pipelines.extract.facts import assemble_metric_facts, fact_id
+from pipelines.extract.facts import assemble_metric_facts, fact_id, lead_period, main_company
 from pipelines.extract.periods import find_periods
 from pipelines.extract.quantities import find_quantities
 from pipelines.extract.sentences import split_sentences
@@ -76,6 +76,16 @@ FRAME_SCHEMAS: dict[str, dict[str, Any]] = {
 
 
 @cache
+def fiscal_year_ends() -> dict[str, int]:
+    """entity_id -> month its fiscal year ends, for companies off the calendar year."""
+    import csv
+
+    with open(VOCAB_DIR / "fiscal_year_ends.csv", encoding="utf-8") as f:
+        rows = csv.DictReader(line for line in f if not line.startswith("#"))
+        return {r["entity_id"]: int(r["fiscal_year_end_month"]) for r in rows}
+
+
+@cache
 def extractor_version() -> str:
     """A digest of the extraction code and vocabularies: facts made by other code are re-made."""
     h = hashlib.sha256()
@@ -117,10 +127,13 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
     folded = fold(text)
     sentences = split_sentences(text)
     quantities, unparsed = find_quantities(text)
-    periods = find_periods(text, doc_date)
     entities = find_entities(text)
     dim_rows = entity_rows(entities)
     roles = {r["entity_id"]: r.get("role") for r in dim_rows}
+    topic = main_company(text, entities, roles)
+    # A report about a company with a non-calendar fiscal year reads FY forms on its calendar.
+    fiscal_month = fiscal_year_ends().get(topic.entity_id) if topic else None
+    periods = find_periods(text, doc_date, **({"fiscal_year_end_month": fiscal_month} if fiscal_month else {}))
 
     # A number inside an entity's name (Figure 01, Gemini 1.5 pro) is not a quantity.
     taken = SpanIndex((e.start, e.end) for e in entities)
@@ -138,7 +151,8 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
             seen_periods[pid] = (pid, start, end, (end - start).days + 1, period_label(start, end))
         return pid
 
-    facts, _ = assemble_metric_facts(text, folded, sentences, quantities, entities, periods, roles, doc_date)
+    facts, _ = assemble_metric_facts(text, folded, sentences, quantities, entities, periods, roles, doc_date,
+                                     doc_topic=topic, doc_period=lead_period(text, periods))
     for f in facts:
         out["metric_facts"].append((
             fact_id(document_id, f.span_start, f.span_end), document_id, f.subject_id, f.metric,

@@ -196,64 +196,165 @@ def _status(ctx: _Context, sentence: Sentence, clause: tuple[int, int], q_start:
     return "actual"
 
 
+# Members of an enumeration (`分别下降 11.9%、19.7%和 2.7%`, `+9.6%/-0.3%/-16.9%`) share the
+# head's metric, period, status and direction.
+_ENUMERATION_GAP = re.compile(r"\s*(?:、|/|和|及|与|以及|或|and|,\s*and)\s*", re.IGNORECASE)
+_RESPECTIVELY = re.compile(r"分别|respectively|依次")
+_LIST_GAP = re.compile(r"\s*(?:、|,|和|及|与|以及|and|,\s*and)?\s*", re.IGNORECASE)
+_REPORTING_KINDS = frozenset({"quarter", "half", "year", "ytd", "fiscal_quarter", "fiscal_year", "fiscal_half"})
+
+
+def main_company(text: str, entities: Sequence[EntityMention], entity_roles: dict[str, str | None]) -> EntityMention | None:
+    """The company a single-company report is about: named in its title line, or named far more
+    often than any other company. None for multi-company texts (digests, industry reports)."""
+    companies = [e for e in entities if e.entity_type == "company" and entity_roles.get(e.entity_id) not in SOURCE_ROLES]
+    if not companies:
+        return None
+    head_end = _title_end(text)
+    in_title = {e.entity_id: e for e in companies if e.start < head_end}
+    if len(in_title) == 1:
+        return next(iter(in_title.values()))
+    counts: dict[str, int] = {}
+    first: dict[str, EntityMention] = {}
+    for e in companies:
+        counts[e.entity_id] = counts.get(e.entity_id, 0) + 1
+        first.setdefault(e.entity_id, e)
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    top_id, top = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    return first[top_id] if top >= 3 and top >= 2 * runner_up else None
+
+
+def _title_end(text: str) -> int:
+    """End of the first non-empty line, at most 160 characters in."""
+    stripped = len(text) - len(text.lstrip())
+    end = text.find("\n", stripped)
+    return min(end if end >= 0 else len(text), stripped + 160)
+
+
+def lead_period(text: str, periods: Sequence[PeriodMention]) -> PeriodMention | None:
+    """The reporting period a report's title states (`2024年一季报点评`, `2018 年中报综述`),
+    when it states exactly one: the period of figures the text gives without one."""
+    end = _title_end(text)
+    found = {(p.period_start, p.period_end): p for p in periods if p.end <= end and p.kind in _REPORTING_KINDS}
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _entity_list_before(ctx: _Context, sentence: Sentence, pos: int) -> list[EntityMention]:
+    """The list of entities that ends nearest before `pos` (`平安、太保、国寿和新华`)."""
+    candidates = [e for e in ctx.entities_between(sentence.start, pos) if _eligible_subject(ctx, e)]
+    out: list[EntityMention] = []
+    for e in reversed(candidates):
+        if out and not _LIST_GAP.fullmatch(ctx.folded, e.end, out[-1].start):
+            break
+        out.append(e)
+    return out[::-1]
+
+
 def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
                           quantities: Sequence[QuantityMention], entities: Sequence[EntityMention],
                           periods: Sequence[PeriodMention], entity_roles: dict[str, str | None],
-                          doc_date: dt.date | None) -> tuple[list[MetricFact], dict[str, EntityMention]]:
+                          doc_date: dt.date | None, doc_topic: EntityMention | None = None,
+                          doc_period: PeriodMention | None = None,
+                          ) -> tuple[list[MetricFact], dict[str, EntityMention]]:
     """Facts for one document, and the entities they name (by entity_id)."""
     ctx = _Context(text, folded, sentences, entities, periods, entity_roles, doc_date)
     facts: list[MetricFact] = []
     subjects: dict[str, EntityMention] = {}
     cue_cache: dict[int, list[tuple[int, int, str]]] = {}
+    prev_q: QuantityMention | None = None
+    prev_fact: MetricFact | None = None
+    run: list[EntityMention] = []      # subjects of a 分别 enumeration, in order
+    run_index = 0
     for q in quantities:
         sentence = ctx.sentence_of(q.start)
-        if sentence is None:
-            continue
-        if _is_conversion_unit(folded, q) or _is_discourse_count(folded, q):
+        if sentence is None or _is_conversion_unit(folded, q) or _is_discourse_count(folded, q):
             continue
         parts = clauses(folded, sentence)
         k = next(i for i, c in enumerate(parts) if q.start < c[1] or i == len(parts) - 1)
         clause = parts[k]
-        para = ctx.paragraph_start(sentence.start)
 
-        # Subject: this clause, else the nearest earlier clause of the sentence that names one,
-        # else the paragraph topic.
-        topic = _topic_before(ctx, para, clause[0])
-        subject = _subject_in(ctx, clause[0], q.start, topic)
-        for c_start, c_end in reversed(parts[:k]):
-            if subject is not None:
-                break
-            subject = _subject_in(ctx, c_start, c_end, topic)
-        subject = subject or topic
-
-        # Period: nearest before the number in the sentence; else a target year set earlier
-        # in the paragraph.
-        # A clause that speaks of the present (目前, 当前) does not inherit an earlier clause's date.
-        own_time = _PRESENT.search(folded, clause[0], q.start)
-        before = ctx.periods_between(clause[0] if own_time else sentence.start, q.start)
-        period = before[-1] if before else None
-        paragraph_target = False
-        if period is None and not own_time:
-            targets = list(_PARAGRAPH_TARGET.finditer(folded, para, sentence.start))
-            if targets:
-                carried = ctx.periods_between(targets[-1].start(), targets[-1].end() + 2)
-                if carried:
-                    period, paragraph_target = carried[-1], True
-
-        if sentence.start not in cue_cache:
-            cue_cache[sentence.start] = metric_rules.cues_in(folded, sentence.start, sentence.end)
-        metric = metric_rules.choose_metric(folded, clause, q.start, q.end, q.unit, q.counted,
-                                            cue_cache[sentence.start])
-        value, value_high = metric_rules.signed(metric, folded, clause[0], q.start, q.value, q.value_high)
-        status = _status(ctx, sentence, clause, q.start, period, paragraph_target)
-        if subject is not None:
-            subjects[subject.entity_id] = subject
-        facts.append(MetricFact(
-            span_start=q.start, span_end=q.end, mention=q.surface,
-            subject_id=subject.entity_id if subject else None, metric=metric,
-            value=value, value_high=value_high, unit=q.unit, comparator=q.comparator, counted=q.counted,
-            period_start=period.period_start if period else None,
-            period_end=period.period_end if period else None,
-            status=status, sentence_start=sentence.start, sentence_end=sentence.end,
-        ))
+        if (prev_q is not None and prev_fact is not None and prev_fact.sentence_start == sentence.start
+                and metric_rules.unit_class(prev_q.unit) == metric_rules.unit_class(q.unit)
+                and _ENUMERATION_GAP.fullmatch(folded, prev_q.end, q.start)):
+            fact = _enumeration_member(q, prev_q, prev_fact, run, run_index + 1)
+            run_index += 1
+        else:
+            run, run_index = [], 0
+            if _RESPECTIVELY.search(folded, clause[0], q.start):
+                run = _entity_list_before(ctx, sentence, q.start)
+                if len(run) < 2:
+                    run = []
+            fact = _head_fact(ctx, q, sentence, parts, k, cue_cache, doc_topic, doc_period)
+            if run:
+                fact = fact._replace(subject_id=run[0].entity_id)
+        for e in run:
+            subjects[e.entity_id] = e
+        if fact.subject_id is not None and fact.subject_id not in subjects:
+            subjects[fact.subject_id] = next(e for e in entities if e.entity_id == fact.subject_id)
+        facts.append(fact)
+        prev_q, prev_fact = q, fact
     return facts, subjects
+
+
+def _enumeration_member(q: QuantityMention, head_q: QuantityMention, head: MetricFact,
+                        run: list[EntityMention], index: int) -> MetricFact:
+    value, value_high = q.value, q.value_high
+    explicit_sign = q.surface.lstrip()[:1] in "+-" or value < 0
+    if head.value < 0 <= head_q.value and not explicit_sign:   # the head was signed by a decline word
+        value, value_high = (-value, None) if value_high is None else (-value_high, -value)
+    subject_id = run[index].entity_id if index < len(run) else (None if run else head.subject_id)
+    return head._replace(
+        span_start=q.start, span_end=q.end, mention=q.surface, subject_id=subject_id,
+        value=value, value_high=value_high, unit=q.unit, comparator=q.comparator, counted=q.counted,
+    )
+
+
+def _head_fact(ctx: _Context, q: QuantityMention, sentence: Sentence, parts: list[tuple[int, int]], k: int,
+               cue_cache: dict[int, list[tuple[int, int, str]]], doc_topic: EntityMention | None,
+               doc_period: PeriodMention | None) -> MetricFact:
+    folded = ctx.folded
+    clause = parts[k]
+    para = ctx.paragraph_start(sentence.start)
+
+    # Subject: this clause, else the nearest earlier clause of the sentence that names one,
+    # else the paragraph topic, else the company the whole report is about.
+    topic = _topic_before(ctx, para, clause[0]) or doc_topic
+    subject = _subject_in(ctx, clause[0], q.start, topic)
+    for c_start, c_end in reversed(parts[:k]):
+        if subject is not None:
+            break
+        subject = _subject_in(ctx, c_start, c_end, topic)
+    subject = subject or topic
+
+    # Period: nearest before the number in the sentence (a clause that speaks of the present,
+    # 目前/当前, keeps only its own); else a target year set earlier in the paragraph; else the
+    # reporting period of the report's title.
+    own_time = _PRESENT.search(folded, clause[0], q.start)
+    before = ctx.periods_between(clause[0] if own_time else sentence.start, q.start)
+    period = before[-1] if before else None
+    paragraph_target = False
+    if period is None and not own_time:
+        targets = list(_PARAGRAPH_TARGET.finditer(folded, para, sentence.start))
+        if targets:
+            carried = ctx.periods_between(targets[-1].start(), targets[-1].end() + 2)
+            if carried:
+                period, paragraph_target = carried[-1], True
+        if period is None:
+            period = doc_period
+
+    if sentence.start not in cue_cache:
+        cue_cache[sentence.start] = metric_rules.cues_in(folded, sentence.start, sentence.end)
+    metric = metric_rules.choose_metric(folded, clause, q.start, q.end, q.unit, q.counted,
+                                        cue_cache[sentence.start], sentence_start=sentence.start,
+                                        signed=q.surface.lstrip()[:1] in "+-")
+    value, value_high = metric_rules.signed(metric, folded, clause[0], q.start, q.value, q.value_high)
+    status = _status(ctx, sentence, clause, q.start, period, paragraph_target)
+    return MetricFact(
+        span_start=q.start, span_end=q.end, mention=q.surface,
+        subject_id=subject.entity_id if subject else None, metric=metric,
+        value=value, value_high=value_high, unit=q.unit, comparator=q.comparator, counted=q.counted,
+        period_start=period.period_start if period else None,
+        period_end=period.period_end if period else None,
+        status=status, sentence_start=sentence.start, sentence_end=sentence.end,
+    )

@@ -20,12 +20,15 @@ from pipelines.paths import VOCAB_DIR
 AFTER_WINDOW = 14        # characters after the mention where a cue still names it
 AFTER_PENALTY = 6        # a cue after the number loses ties to one before it
 COUNTED_DISTANCE = 3     # the counted noun is as good as a cue this close
+EARLIER_CLAUSE_PENALTY = 25   # a cue in an earlier clause of the sentence (`净收入107亿元,国泰海通78亿元`)
+SIGN_DISTANCE = 2        # an explicit +/- on a percent (`营收434亿元(+20.08%)`) reads as a change
 
 # '提升至 67%' states a level reached, not a rate of growth: a growth verb followed
 # by 至/到 stops being a growth cue.
 _LEVEL_REACHED = re.compile(r"(?:提升|提高|增长|上升|下降|降低|增加|减少|扩大|降|升)(?:至|到)\s*$")
 _DECLINE = re.compile(
-    r"(?:下降|下滑|减少|降低|回落|下跌|缩减|萎缩|收窄|decline[ds]?|decreased?|fell|dropped|down)\s*(?:了|约|达|超过|逾|近|by|about)?\s*$",
+    r"(?:下降|下滑|减少|降低|回落|下跌|大跌|缩减|萎缩|收窄|跌幅|降幅|跌|降|减|decline[ds]?|decreased?|fell|dropped|down|lower)"
+    r"\s*(?:了|约|达|为|超过|超|逾|近|达到|高达|:|by|about|of)?\s*$",
     re.IGNORECASE,
 )
 _LOSS = re.compile(r"(?:亏损|净亏损|亏|loss of|net loss)\s*(?:了|约|达|超过|逾|近)?\s*$", re.IGNORECASE)
@@ -95,17 +98,21 @@ def cues_in(folded: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 
 def choose_metric(folded: str, clause: tuple[int, int], q_start: int, q_end: int, unit: str,
-                  counted: str | None, cues: list[tuple[int, int, str]]) -> str:
+                  counted: str | None, cues: list[tuple[int, int, str]], sentence_start: int | None = None,
+                  signed: bool = False) -> str:
     """The metric key for a quantity at folded[q_start:q_end] inside `clause`."""
     _, by_word = _cue_index()
     uclass = unit_class(unit)
     best: tuple[int, int, int, str] | None = None  # (distance, -len(word), vocab order, metric)
     order = {m.metric: i for i, m in enumerate(vocabulary())}
     level_reached = bool(_LEVEL_REACHED.search(folded, clause[0], q_start))
+    earliest = clause[0] if sentence_start is None else sentence_start
     for c_start, c_end, word in cues:
-        if c_start < clause[0] or c_end > clause[1]:
+        if c_start < earliest or c_end > clause[1]:
             continue
-        if c_end <= q_start:
+        if c_start < clause[0]:
+            distance = q_start - c_end + EARLIER_CLAUSE_PENALTY
+        elif c_end <= q_start:
             distance = q_start - c_end
         elif c_start >= q_end and c_start - q_end <= AFTER_WINDOW:
             distance = c_start - q_end + AFTER_PENALTY
@@ -119,6 +126,10 @@ def choose_metric(folded: str, clause: tuple[int, int], q_start: int, q_end: int
             key = (distance, -len(word), order[m.metric], m.metric)
             if best is None or key < best:
                 best = key
+    if signed and uclass in ("percent", "pp") and not level_reached:
+        key = (SIGN_DISTANCE, 0, order["growth_rate"], "growth_rate")
+        if best is None or key < best:
+            best = key
     if counted and uclass == "count":
         for m in _counted_index().get(counted, []):
             key = (COUNTED_DISTANCE, -len(counted), order[m.metric], m.metric)

@@ -2,9 +2,11 @@
 
 A sentence is the evidence an analyst reads next to a fact, so it ends at
 Chinese or English terminal punctuation or at a line break (scraped reports
-often drop the full stop at the end of a paragraph). Clauses are the unit of
-subject attribution: `，` / `；` / `:` separate statements about different
-subjects inside one sentence.
+often drop the full stop at the end of a paragraph). Digests and scraped
+summaries run bullets together on one line (`…[3] - 中小券商表现分化,…`): a
+citation marker and a spaced bullet dash end a sentence too. Clauses are the
+unit of subject attribution: `，` / `；` / `:` separate statements about
+different subjects inside one sentence.
 """
 
 from __future__ import annotations
@@ -13,9 +15,20 @@ import re
 
 from pipelines.extract.mentions import Sentence
 
-# '.' ends an English sentence only when followed by whitespace and not preceded by a
-# digit (1.5, 600518.SH) or a one-letter abbreviation; newlines always end one.
-_SENTENCE_END = re.compile(r"[。！？!?]+[”’」』)）]*|\n+|(?<![0-9A-Z])\.(?=\s)")
+# A '.' ends an English sentence only when followed by whitespace and not preceded by a digit
+# (1.5, 600518.SH) or an abbreviation (checked in code: look-behind cannot vary in length).
+_SENTENCE_END = re.compile(
+    r"[。！？!?]+[”’」』)）]*"          # Chinese and English terminal punctuation
+    r"|\n+"                            # line breaks
+    r"|(?:\[\d{1,3}\])+"               # citation markers of digests: [3], [16][17]
+    r"|(?<=[^\d\s])\s[-–•]\s"            # a spaced bullet dash between items (not '2 - 3')
+    r"|(?<=[A-Za-z0-9)\]%])\.(?=\s)"   # an English full stop
+)
+_ABBREVIATIONS = frozenset(
+    "inc co corp ltd llc plc mr mrs ms dr no vs etc approx est jan feb mar apr jun jul aug sep sept oct nov dec "
+    "u.s u.k e.g i.e st fig dept".split()
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
 _CLAUSE_END = re.compile(r"[，,；;：:]")
 
 
@@ -24,14 +37,22 @@ def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     pos = 0
     for m in _SENTENCE_END.finditer(text):
+        if m.group() == "." and _is_abbreviation(text, m.start()):
+            continue
         _append_trimmed(text, pos, m.end(), out)
         pos = m.end()
     _append_trimmed(text, pos, len(text), out)
     return out
 
 
+def _is_abbreviation(text: str, dot: int) -> bool:
+    word = _WORD_BEFORE.search(text, max(0, dot - 12), dot)
+    return bool(word) and word.group(1).lower().strip(".") in _ABBREVIATIONS
+
+
 def _append_trimmed(text: str, start: int, end: int, out: list[Sentence]) -> None:
-    while start < end and text[start].isspace():
+    # A bullet dash is not part of the sentence; a minus sign before a digit is.
+    while start < end and (text[start].isspace() or (text[start] in "-–•" and text[start + 1:start + 2].isspace())):
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
