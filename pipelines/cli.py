@@ -2,6 +2,8 @@
 
     yanbao run   [--inbox DIR] [--warehouse PATH]
     yanbao query "SQL" | --file F.sql [--param name=value ...] [--warehouse PATH] [--format table|csv|json]
+    yanbao show DOCUMENT [--warehouse PATH] [--out FILE] [--open]
+    yanbao report [--warehouse PATH] [--out DIR] [--open]
 
 Errors the user can act on are one line on stderr with a non-zero exit code,
 never a traceback.
@@ -18,6 +20,7 @@ import unicodedata
 from pathlib import Path
 
 from pipelines import paths
+from pipelines.present.commands import add_commands, run_command
 
 EXIT_RUN_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 3
 
@@ -39,11 +42,14 @@ def main(argv: list[str] | None = None) -> int:
     query.add_argument("--warehouse", help="DuckDB file (default: $YANBAO_WAREHOUSE, else warehouse/yanbao.duckdb)")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query.add_argument("--max-rows", type=int, default=200, help="rows shown in table format (default 200)")
+    add_commands(sub)
 
     args = parser.parse_args(argv)
     try:
         if args.command == "run":
             return cmd_run(args)
+        if args.command in ("show", "report"):
+            return run_command(args)
         return cmd_query(args)
     except KeyboardInterrupt:
         print("yanbao: interrupted; the warehouse is unchanged unless the load had committed", file=sys.stderr)

@@ -109,11 +109,13 @@ def known_documents(path: Path) -> pl.DataFrame:
     with writer_lock(path, shared=True):
         con = connect(path, read_only=True)
         try:
-            has = con.execute(
-                "select count(*) from information_schema.tables where table_name = 'dim_document'"
-            ).fetchall()[0][0]
-            if not has:
+            tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+            if "dim_document" not in tables:
                 return empty
+            if "doc_text" not in tables:
+                # A warehouse from before doc_text: reload every document once so its text is stored.
+                return con.sql("select document, sha256, null::varchar as extractor_version, status "
+                               "from dim_document").pl()
             return con.sql(sql_text("load/select_known_documents.sql")).pl()
         finally:
             con.close()
@@ -136,6 +138,7 @@ class LoadBatch:
     periods: pl.DataFrame
     metrics: pl.DataFrame
     quarantine: pl.DataFrame
+    texts: pl.DataFrame | None = None  # document_id, text of `documents`: what the spans index into
     unchanged: int = 0
     extractor_version: str = ""
     run_id: str | None = None
@@ -157,6 +160,7 @@ _LOAD_STEPS = (
     "load/insert_into_fct_event.sql",
     "load/insert_into_fct_entity_mention.sql",
     "load/insert_into_fct_unparsed_mention.sql",
+    "load/insert_into_doc_text.sql",
     "load/insert_into_quarantine.sql",
 )
 
@@ -196,6 +200,8 @@ def load(path: Path, batch: LoadBatch, fail_after: str | None = None) -> dict[st
         "staged_periods": batch.periods,
         "staged_metrics": batch.metrics,
         "staged_quarantine": batch.quarantine,
+        "staged_doc_text": batch.texts if batch.texts is not None
+        else pl.DataFrame(schema={"document_id": pl.String, "text": pl.String}),
     }
     with writer_lock(path):
         con = connect(path, read_only=False)

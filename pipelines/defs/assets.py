@@ -253,6 +253,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             metric_facts=metric_facts, company_signals=company_signals, events=events, entities=entities,
             entity_aliases=entity_aliases, entity_mentions=entity_mentions, unparsed_mentions=unparsed_mentions,
             periods=staged_periods, metrics=_metric_frame(), quarantine=quarantined_rows,
+            texts=docs.documents.select("document_id", "text"),
             unchanged=len(docs.unchanged), extractor_version=extractor_version(), run_id=context.run_id,
         )
         written = wh.load(path, batch)

@@ -19,8 +19,19 @@ Alias annotations in the lexicon's `aliases` column:
             because alone it is ambiguous (IDC also means data centres).
 One alias maps to one entity; a shared alias is a load error (say the long form).
 
+Cue-only short forms of insurers, brokers and banks (平安, 新华, 国君) are also licensed
+by a word of their role beside them (平安等险企) or by standing in a list next to an
+entity of the same role (平安、太保、国寿、新华). `alias_blocking_after` in the patterns
+file stops an alias where the next word makes it another word (中东部, US$, U.S. dollar).
+
+Sectors, industries and markets (申万医药生物行业, 白酒板块, 42家上市券商, 全国风电,
+中国 AI 服务器市场, the semiconductor industry) are a run of nouns from
+`vocab/entity_sectors.csv` with a cue around it (suffix 行业/板块/市场, prefix 申万/全球/上市,
+a count); they are typed `other`, role `sector`, canonical = the phrase without the
+count and without spaces next to Chinese (see `_sector_candidates`).
+
 Overlapping candidates are resolved longest first, then lexicon before
-patterns, then leftmost. Derived entities (found by a pattern only) get
+patterns, then leftmost (so 申万医药生物行业 beats the broker alias 申万). Derived entities (found by a pattern only) get
 `entity_id = 'x-' + sha1(canonical)[:10]`, so the same name always gets the same key.
 """
 
@@ -40,6 +51,7 @@ from pipelines.extract.textnorm import fold
 VOCAB_DIR = Path(__file__).resolve().parents[1] / "vocab"
 LEXICON_PATH = VOCAB_DIR / "entities.csv"
 PATTERNS_PATH = VOCAB_DIR / "entity_patterns.csv"
+SECTORS_PATH = VOCAB_DIR / "entity_sectors.csv"
 
 ENTITY_TYPES = frozenset(
     {"company", "organization", "government", "model", "product", "project", "person", "region", "other"}
@@ -366,6 +378,27 @@ class _Patterns:
         self.stop_chars = frozenset(c for c, _ in by_kind["name_stop_char"])
         self.lead_words = sorted((c for c, _ in by_kind["name_lead_word"]), key=len, reverse=True)
         self.blocking_words = frozenset(_lower(c) for c, _ in by_kind["alias_blocking_word"])
+        self.blocking_after = _grouped(by_kind["alias_blocking_after"])
+        self.blocking_unless = _grouped(by_kind["alias_blocking_unless"])
+        self.role_cues: dict[str, tuple[str, ...]] = {}
+        for c, role in by_kind["role_cue"]:
+            self.role_cues[role] = (*self.role_cues.get(role, ()), _lower(c))
+
+        self.sector_prefix = {_lower(c): v for c, v in by_kind["sector_prefix"]}
+        self.sector_suffix = {_lower(c): v for c, v in by_kind["sector_suffix"]}
+        self.sector_blocking_before = tuple(sorted((c for c, _ in by_kind["sector_blocking_before"]), key=len,
+                                                   reverse=True))
+        self.sector_blocking_after = tuple(_lower(c) for c, _ in by_kind["sector_blocking_after"])
+        counts = "".join(re.escape(c) for c, _ in by_kind["sector_count_word"])
+        # Last characters of every prefix and count: a noun after any other character has no prefix.
+        self.sector_cue_ends = frozenset({w[-1] for w in self.sector_prefix} | {c for c, _ in by_kind["sector_count_word"]}
+                                         | {" "})
+        # Read backwards from a sector noun: `上市`, `申万`, `全国`... each optionally after a space.
+        self.sector_prefix_rx = re.compile(rf"(?:{_alternation(self.sector_prefix)}) ?$")
+        self.sector_count_rx = re.compile(rf"(?:\d+|[一二两三四五六七八九十百千几数多]+) ?[{counts}] ?$")
+        suffixes = [re.escape(c) + ("(?![a-z])" if c.isascii() else "")
+                    for c in sorted(self.sector_suffix, key=lambda w: (-len(w), w))]
+        self.sector_suffix_rx = re.compile(" ?(" + "|".join(suffixes) + ")")
 
         self.company_rx = re.compile(f"(?:{_alternation(self.company_suffix)})")
         self.gov_rx = re.compile(f"(?:{_alternation(self.gov_body)})")
@@ -389,6 +422,15 @@ class _Patterns:
             rf"({_alternation(self.product_cue)}) *(?:名为|叫做|叫)? *(?:{quoted}|{ascii_name})(?![A-Za-z0-9])",
         )
         self.project_rx = re.compile(rf"{quoted}\s*({_alternation(self.project_cue)})")
+
+
+def _grouped(pairs: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """alias key -> the texts listed for it (lower-cased, folded)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for alias, text in pairs:
+        key = lookup_key(alias)
+        out[key] = (*out.get(key, ()), _lower(fold(text)))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -458,7 +500,8 @@ def _lexicon_candidates(lex: Lexicon, folded: str, low: str) -> list[_Candidate]
     one and two characters later, and `_select` keeps the longest. A two-character
     alias whose first character ends a common word (`其中国产`, `提高通信`) is dropped.
     """
-    blocking = _patterns().blocking_words
+    pats = _patterns()
+    blocking = pats.blocking_words
     matcher = lex.matcher
     found = []
     pending = []
@@ -481,27 +524,84 @@ def _lexicon_candidates(lex: Lexicon, folded: str, low: str) -> list[_Candidate]
             exact = lex.case_sensitive.get(surface_key)
             if exact is not None and folded[start:end].translate(_STRIP_SEPS) not in exact:
                 continue
+            followers = pats.blocking_after.get(surface_key)
+            if followers and _followed_by(low, end, followers, pats.blocking_unless.get(surface_key, ())):
+                continue
             row = lex.by_id[entity_id]
             found.append(_Candidate(start, end, entity_id, row.canonical, row.entity_type, "lexicon", 0))
         pending.clear()
     return found
 
 
-def _cued_candidates(lex: Lexicon, low: str) -> list[_Candidate]:
-    """Cue-only aliases (IDC, Figure) where a cue word stands right before or after them."""
+def _followed_by(low: str, end: int, followers: tuple[str, ...], unless: tuple[str, ...]) -> bool:
+    """Whether low[end:] starts (after spaces) with one of `followers` but none of `unless`."""
+    after = low[end:end + 16].lstrip(" ")
+    return any(after.startswith(f) for f in followers) and not any(after.startswith(u) for u in unless)
+
+
+# Between a role word and the short form it licenses: 险企中新华, 上市险企如平安.
+_ROLE_CUE_LINK = re.compile(r"(?:中|里|如|包括|例如|比如)$")
+# Between two items of a list of names: `平安、太保`, `平安和国寿`, `太保/新华`.
+_LIST_GAP_BEFORE = re.compile(r" *(?:、|,|/|和|及|与|以及) *$")
+_LIST_GAP_AFTER = re.compile(r" *(?:、|,|/|和|及|与|以及) *")
+
+
+def _cued_candidates(lex: Lexicon, low: str, lexicon_found: list[_Candidate]) -> list[_Candidate]:
+    """Cue-only aliases (IDC, Figure, 平安) licensed by their context.
+
+    A cue word right before or after licenses any of them (根据 IDC, Figure 发布). A
+    short form of a company with a role (insurer, broker, bank) is licensed by a word
+    of that role beside it (险企平安, 新华等险企) or by standing in a list next to an
+    entity of the same role (平安、太保、国寿、新华: 太保 and 国寿 are plain aliases, and
+    each licensed item licenses its neighbours), because alone 平安 or 新华 is too ambiguous.
+    """
     if lex.cue_only_matcher is None:
         return []
     pats = _patterns()
     found = []
+    pending: list[tuple[int, int, EntityRow]] = []
     for m in lex.cue_only_matcher.finditer(low):
         entity_id = lex.cue_only_index.get(m.group().translate(_STRIP_SEPS))
         if entity_id is None:
             continue
+        row = lex.by_id[entity_id]
         before = low[max(0, m.start() - 16):m.start()].rstrip()
         after = low[m.end():m.end() + 8].lstrip()
-        if any(before.endswith(c) for c in pats.cue_before) or any(after.startswith(c) for c in pats.cue_after):
-            row = lex.by_id[entity_id]
+        role_cues = pats.role_cues.get(row.role or "", ())
+        lead = _ROLE_CUE_LINK.sub("", before)
+        if any(before.endswith(c) for c in pats.cue_before) or any(after.startswith(c) for c in pats.cue_after) \
+                or any(lead.endswith(c) or after.startswith(c) or after.startswith("等" + c) for c in role_cues):
             found.append(_Candidate(m.start(), m.end(), entity_id, row.canonical, row.entity_type, "cued_alias", 0))
+        elif row.role in pats.role_cues:
+            pending.append((m.start(), m.end(), row))
+    if pending:
+        found += _listed_with_peers(low, pending, lexicon_found, found)
+    return found
+
+
+def _listed_with_peers(low: str, pending: list[tuple[int, int, EntityRow]], lexicon_found: list[_Candidate],
+                       licensed: list[_Candidate]) -> list[_Candidate]:
+    """Cue-only aliases standing in a list next to an entity of the same role, spread along the list."""
+    lex = load_lexicon()
+    role_at_end: dict[int, str | None] = {}
+    role_at_start: dict[int, str | None] = {}
+    for c in (*lexicon_found, *licensed):
+        role = lex.by_id[c.entity_id].role
+        role_at_end[c.end], role_at_start[c.start] = role, role
+    found = []
+    changed = True
+    while changed and pending:
+        changed = False
+        for item in list(pending):
+            start, end, row = item
+            gap = _LIST_GAP_BEFORE.search(low, max(0, start - 6), start)
+            after = _LIST_GAP_AFTER.match(low, end)
+            if (gap is not None and role_at_end.get(gap.start()) == row.role) or \
+                    (after is not None and role_at_start.get(after.end()) == row.role):
+                found.append(_Candidate(start, end, row.entity_id, row.canonical, row.entity_type, "listed_alias", 0))
+                role_at_end[end], role_at_start[start] = row.role, row.role
+                pending.remove(item)
+                changed = True
     return found
 
 
@@ -740,6 +840,145 @@ def _model_version_candidates(low: str) -> list[_Candidate]:
     return found
 
 
+class _Sectors:
+    """The sector nouns of entity_sectors.csv with one matcher for all of them."""
+
+    def __init__(self, path: Path) -> None:
+        self.standalone: dict[str, bool] = {}
+        self.firms: dict[str, bool] = {}
+        keys = set()
+        for r in _read_table(path):
+            key = lookup_key(r["sector"])
+            self.standalone[key] = r["standalone"] == "yes"
+            self.firms[key] = r["firms"] == "yes"
+            keys.add(_pattern_key(r["sector"]))
+        self.matcher = re.compile(_trie_regex(keys))
+        self.bare = frozenset(k for k, yes in self.standalone.items() if yes)
+        # Characters that can follow a noun inside a sector phrase: another noun, a suffix, a space.
+        suffixes = {_lower(r["cue"]) for r in _read_table(PATTERNS_PATH) if r["kind"] == "sector_suffix"}
+        self.next_chars = frozenset({k[0] for k in keys} | {w[0] for w in suffixes} | {" "})
+
+
+@lru_cache(maxsize=1)
+def _sectors() -> _Sectors:
+    return _Sectors(SECTORS_PATH)
+
+
+_OWNER_TYPES = frozenset({"company", "organization", "product", "model"})
+_CLAUSE_BREAK = frozenset("\n。;!?,、:- —")
+_SPACE_NEXT_TO_CJK = re.compile(rf"\s+(?=[{_CJK}])|(?<=[{_CJK}])\s+")
+
+
+def sector_canonical(surface: str) -> str:
+    """Canonical name of a sector phrase: as written, without spaces next to Chinese, English words
+    lower-cased unless all capitals (`中国 AI 服务器市场` -> `中国AI服务器市场`, `Data center market` ->
+    `data center market`), so every spelling of one phrase gets one id."""
+    text = _SPACE_NEXT_TO_CJK.sub("", fold(surface).strip())
+    return " ".join(w if w.isupper() else _lower(w) for w in text.split())
+
+
+def _sector_candidates(folded: str, low: str, lexicon_found: list[_Candidate]) -> list[_Candidate]:
+    """Industries, sectors and markets: a run of sector nouns with a cue around it.
+
+    `[place] [count] [provider|上市|scope]* noun+ [suffix]`: 申万医药生物行业, 42家上市券商 (the count
+    licenses but stays outside the span: it is a quantity), 全国风电, 中国 AI 服务器市场, the
+    semiconductor industry. A bare noun is a sector only when entity_sectors.csv marks it
+    standalone, and not right after a company or a possessive (比亚迪新能源汽车, 公司动力电池:
+    the company's business). `行业`, `市场`, `企业` alone are never sectors.
+    """
+    pats, sectors, lex = _patterns(), _sectors(), load_lexicon()
+    places = {c.end: c for c in lexicon_found if lex.by_id[c.entity_id].role in PLACE_ROLES}
+    owner_ends = {c.end for c in lexicon_found if c.entity_type in _OWNER_TYPES}
+    found = []
+    last_end = -1
+    n = len(low)
+    for m in sectors.matcher.finditer(low):
+        s, e = m.span()
+        if s < last_end:
+            continue
+        head = m.group()
+        # Most hits are a bare noun with no cue (AI, 芯片 in running text): two character tests reject them.
+        if (e >= n or low[e] not in sectors.next_chars) and (s == 0 or low[s - 1] not in pats.sector_cue_ends) \
+                and head not in sectors.bare:
+            continue
+        while e < n and low[e] in sectors.next_chars:
+            nxt = sectors.matcher.match(low, e + 1 if low[e] == " " else e)
+            if nxt is None:
+                break
+            e, head = nxt.end(), nxt.group()
+        last_end = e
+        head = head.translate(_STRIP_SEPS)
+        suffix = pats.sector_suffix_rx.match(low, e)
+        if suffix is None and not sectors.standalone.get(head) and (s == 0 or low[s - 1] not in pats.sector_cue_ends):
+            continue
+        suffix_kind = pats.sector_suffix[suffix.group(1)] if suffix else None
+        start, kinds = s, set()
+        while True:
+            prefix = pats.sector_prefix_rx.search(low, max(0, start - 10), start)
+            if prefix is None:
+                break
+            kind = pats.sector_prefix[prefix.group().rstrip(" ")]
+            p0 = prefix.start()
+            if (p0 and low[p0] in _ASCII_ALNUM and low[p0 - 1] in _ASCII_ALNUM) or (
+                    # 上市 is `listed` before the companies of an industry (上市券商, 上市医药公司), else
+                    # `launched` (新上市创新药).
+                    kind == "listed" and not sectors.firms.get(head) and suffix_kind in (None, "open")):
+                break
+            kinds.add(kind)
+            start = p0
+        count = pats.sector_count_rx.search(low, max(0, start - 8), start)
+        # `一家半导体公司` is "a semiconductor company", not a group of them.
+        counted = count is not None and count.group().strip(" 家") not in ("一", "1")
+        if (suffix_kind == "counted" and not (counted or kinds)) or (
+                suffix_kind == "collective" and not (counted or kinds or start == 0 or low[start - 1] in _CLAUSE_BREAK)):
+            suffix = None
+        if suffix is None and not (counted or kinds & {"scope", "listed"}):
+            if not sectors.standalone.get(head) or start in owner_ends \
+                    or (start and low[start - 1] == " " and start - 1 in owner_ends) \
+                    or any(low.startswith(w, start - len(w)) for w in pats.sector_blocking_before if start >= len(w)):
+                continue
+        end = suffix.end() if suffix else e
+        # A place joins a phrase with a suffix (中国 AI 服务器市场) or an `X业` noun (中国银行业: not the bank
+        # 中国银行); before a bare noun it stays a place of its own (上海 新能源汽车销量).
+        if suffix is not None or head.endswith("业"):
+            start = _place_start_before(folded, start, places)
+        if _sector_blocked_after(folded, low, end, pats) or (low[end - 1] == "业" and low.startswith("务", end)):
+            continue       # 光伏行业协会, 光伏发电设备有限公司; 中国银行业务 is 中国银行 + 业务
+        canonical = sector_canonical(folded[start:end])
+        found.append(_Candidate(start, end, derived_id(canonical), canonical, "other", "sector", 1))
+    return found
+
+
+def _place_start_before(folded: str, start: int, places: dict[int, _Candidate]) -> int:
+    """Start of a place name ending right before `start` (a space between allowed), else `start`.
+
+    The lexicon pass may have consumed the place inside a longer name (中国银行业: it found
+    the bank 中国银行), so the place aliases are also looked up in the text itself.
+    """
+    lex = load_lexicon()
+    end = start - 1 if start and folded[start - 1] == " " else start
+    place = places.get(end)
+    if place is not None:
+        return place.start
+    for n in range(min(lex.max_place_len, end), 1, -1):
+        if folded[end - n:end] in lex.places and not (
+                end - n and folded[end - n] in _ASCII_ALNUM and folded[end - n - 1] in _ASCII_ALNUM):
+            return end - n
+    return start
+
+
+def _sector_blocked_after(folded: str, low: str, end: int, pats: _Patterns) -> bool:
+    """Whether the phrase ending at `end` is part of an organization's or a company's name."""
+    after = low[end:end + 12].lstrip(" ")
+    if any(after.startswith(w) for w in pats.sector_blocking_after):
+        return True
+    legal = pats.company_rx.search(folded, end, end + 10)
+    if legal is None:
+        return False
+    between = folded[end:legal.start()]
+    return all(_is_cjk(ch) and ch not in pats.stop_chars for ch in between)
+
+
 def _select(candidates: list[_Candidate], length: int) -> list[_Candidate]:
     """Non-overlapping candidates: longest first, lexicon before patterns, then leftmost."""
     taken = bytearray(length)
@@ -788,12 +1027,13 @@ def find_entities(text: str) -> list[EntityMention]:
     lexicon_found = _lexicon_candidates(lex, folded, low)
     candidates = [
         *lexicon_found,
-        *_cued_candidates(lex, low),
+        *_cued_candidates(lex, low, lexicon_found),
         *_company_candidates(folded, lexicon_found),
         *_english_company_candidates(folded),
         *_government_candidates(folded, lexicon_found),
         *_product_candidates(folded),
         *_model_version_candidates(low),
+        *_sector_candidates(folded, low, lexicon_found),
     ]
     chosen = _select(candidates, len(text))
     extra = _core_alias_candidates(folded, chosen)
@@ -817,8 +1057,9 @@ def entity_rows(mentions: Iterable[EntityMention]) -> list[dict]:
         if row is not None:
             rows.setdefault(m.entity_id, _dim_row(row, list(row.aliases), "lexicon"))
             continue
+        role = "sector" if m.source == "sector" else None
         dim = rows.setdefault(m.entity_id, _dim_row(
-            EntityRow(m.entity_id, m.canonical, m.entity_type, (), None, None, None), [], m.source))
+            EntityRow(m.entity_id, m.canonical, m.entity_type, (), None, None, role), [], m.source))
         if m.source != "derived_alias" and dim["source"] == "derived_alias":
             dim["source"] = m.source
         for alias in (m.surface.strip(), _core_name(m.canonical) if m.entity_type == "company" else ""):

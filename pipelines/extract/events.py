@@ -11,6 +11,12 @@ sentence (`2024 4 月，中国移动发布了…`), or the period leading the se
 inside titles (`【…( 2024 年版)】`), forecasts, multi-year spans and `以来`/`截至`
 stretches never date an event. No date, no event.
 
+English triggers (`completed the acquisition of`, `unveiled`, `cash dividend`) match
+case-insensitively; their clause is the whole sentence (a comma in `March 27, 2024`
+is no clause break), and a date after the trigger counts when `on`/`in` introduces
+it (`dividend of $0.04 per share on March 27, 2024`), never a period the trigger's
+object names (`Announces Results for Fiscal 2024`).
+
 Subject: the leftmost name before the trigger in its clause (`谷歌 2024 2 月推出的
 Gemini`); `公司`/`其` at subject position refers back to the last company named in
 the passage; a clause with no subject of its own (`自 2022 年底推出后`) continues the
@@ -59,6 +65,14 @@ _OBJECT_REACH = 32          # names this far past the trigger are its objects (`
 _LOOKBACK = 300             # chars searched back inside a sentence for a bare-date clause or a subject
 _TRAILING_PUNCT = frozenset("。！？!?；;，,、：:")
 _AFTER_TRIGGER = re.compile(r"\s*(?:于|在)?\s*")
+# An English date after the trigger: `on March 27, 2024`, `in April 2024`.
+_EN_DATE_INTRO = re.compile(r"(?<![A-Za-z])(?:on|in|effective|as of)\s+$", re.IGNORECASE)
+_EN_DATE_REACH = 90
+# An English clause with no name before its trigger that refers back to the last company.
+_EN_ANAPHOR = re.compile(r"\s*(?:the company|the firm|the group|it|its)\b", re.IGNORECASE)
+# Between a subject and its trigger: a citation marker or spaced bullet dash means a missed
+# sentence break in a scraped digest (`百利天恒… [2] 中腰部企业挑战 - 化学制剂企业因…降价`).
+_MISSED_BREAK = re.compile(r"\[\d{1,3}\]|\s[-–•]\s")
 _SUBJECTLESS_MAX = 2        # CJK chars a clause may hold before its trigger and still have no subject
 _ROLE_OF_SUBJECT = {
     "acquisition": "acquirer", "policy": "issuer", "policy_effective": "issuer",
@@ -97,6 +111,7 @@ class EventRule(NamedTuple):
     not_before: tuple[str, ...]
     subject_types: frozenset[str]
     target_role: str
+    scheduled: bool           # a modal (将, will) does not drop it: dividends, effective dates
 
 
 class EventVocabulary:
@@ -107,18 +122,27 @@ class EventVocabulary:
         self.types: dict[str, str] = {}
         for r in rows:
             cues = [c for c in r["cues"].split("|") if c]
+            not_before = [w for w in r["not_before"].split("|") if w]
             rule = EventRule(
                 r["event_type"],
-                re.compile(alternation(cues)) if cues else None,
-                tuple(w for w in r["not_before"].split("|") if w),
+                # English cues case-insensitively; the cue is searched in a short window only
+                re.compile(alternation(cues), re.IGNORECASE if any(c.isascii() for c in cues) else 0) if cues else None,
+                tuple(not_before + [w.lower() for w in not_before if w.isascii()]),
                 frozenset(t for t in r["subject_types"].split("|") if t),
                 r["target_role"] or "object",
+                r.get("scheduled", "").lower() == "yes",
             )
             self.types.setdefault(r["event_type"], r["description"])
             for trigger in r["triggers"].split("|"):
                 if trigger:
-                    self.rules_for.setdefault(trigger, []).append(rule)
-        self.trigger = re.compile(alternation(list(self.rules_for)))
+                    self.rules_for.setdefault(trigger.lower() if trigger.isascii() else trigger, []).append(rule)
+        self.trigger = re.compile(alternation([t for t in self.rules_for if not t.isascii()]))
+        english = [t for t in self.rules_for if t.isascii()]
+        # The leading class lets `re` skip CJK text fast; case variants instead of IGNORECASE for the same reason.
+        variants = [v for t in english for v in (t, t[:1].upper() + t[1:], t.upper(), t.title())]
+        self.english_trigger = re.compile(
+            f"(?=[A-Za-z])(?<![A-Za-z-])(?:{alternation(variants)})(?![A-Za-z-])"
+        ) if english else None
 
 
 @lru_cache(maxsize=1)
@@ -186,22 +210,33 @@ def find_events(
     seen_in_clause: set[tuple[int, str | None, dt.date, dt.date]] = set()
     last_subject: tuple[int, EntityMention] | None = None   # (sentence start, subject) of the last event
 
-    for m in vocab.trigger.finditer(folded):
+    for m in _trigger_matches(vocab, folded):
         t0, t1 = m.span()
+        english = m.group().isascii()
         if brackets.inside(t0) or index.overlaps_entity(t0, t1):
             continue
         sent = index.sentence_at(t0)
-        if sent is None or lexicon.negated(folded, t0, sent.start):
+        if sent is None:
             continue
-        cs, ce = clause_bounds(folded, sent, t0)
+        if english:
+            before = folded[max(sent.start, t0 - 24):t0]
+            if lexicon.en_negator.search(before):
+                continue
+            cs, ce = sent.start, sent.end
+        else:
+            if lexicon.negated(folded, t0, sent.start):
+                continue
+            cs, ce = clause_bounds(folded, sent, t0)
         previous = last_subject[1] if last_subject and last_subject[0] == sent.start else None
-        subject, subject_pos = _subject(ctx, sent, cs, t0, previous)
-        rule = _rule(ctx, vocab.rules_for[m.group()], cs, ce, t0, t1, subject)
+        subject, subject_pos = _subject(ctx, sent, cs, t0, previous, english)
+        rule = _rule(ctx, vocab.rules_for[m.group().lower() if english else m.group()], cs, ce, t0, t1, subject,
+                     english)
         if rule is None or subject is None:
             continue
-        if rule.event_type != "policy_effective" and lexicon.has_modal(lexicon.modal, folded[cs:t0]):
+        if not rule.scheduled and (lexicon.en_modal.search(folded[max(sent.start, t0 - 24):t0]) if english
+                                   else lexicon.has_modal(lexicon.modal, folded[cs:t0])):
             continue
-        period = _event_period(ctx, sent, cs, t0, t1)
+        period = _event_period(ctx, sent, cs, t0, t1, english)
         if period is None:
             continue
         clause_key = (cs, subject.entity_id, period.period_start, period.period_end)
@@ -222,7 +257,18 @@ def find_events(
             subject.entity_id, subject.canonical, subject.entity_type, participants,
             period.period_start, period.period_end, key, sent.start, sent.end,
         ))
+    out.sort(key=lambda e: (e.start, e.end))
     return out
+
+
+def _trigger_matches(vocab: EventVocabulary, folded: str) -> list[re.Match[str]]:
+    """Chinese and English trigger matches in text order."""
+    found = list(vocab.trigger.finditer(folded))
+    if vocab.english_trigger is not None:
+        english = list(vocab.english_trigger.finditer(folded))
+        if english:
+            found = sorted(found + english, key=lambda m: m.start())
+    return found
 
 
 def _rule(
@@ -233,11 +279,14 @@ def _rule(
     t0: int,
     t1: int,
     subject: EntityMention | None,
+    english: bool = False,
 ) -> EventRule | None:
     """The first vocabulary row for this trigger whose cue, follow-on and subject type conditions hold."""
     lo, hi = max(cs, t0 - _CUE_BEFORE), min(ce, t1 + _CUE_AFTER)
+    after = ctx.folded[t1:t1 + 32].lstrip().lower() if english else ""
     for rule in rules:
-        if rule.not_before and ctx.folded.startswith(rule.not_before, t1):
+        if rule.not_before and (after.startswith(rule.not_before) if english
+                                else ctx.folded.startswith(rule.not_before, t1)):
             continue
         if rule.cue is not None and not rule.cue.search(ctx.folded, lo, hi):
             continue
@@ -262,10 +311,19 @@ def _pick(names: list[EntityMention]) -> EntityMention | None:
 
 
 def _subject(
-    ctx: _Context, sent: Sentence, cs: int, t0: int, previous: EntityMention | None
+    ctx: _Context, sent: Sentence, cs: int, t0: int, previous: EntityMention | None, english: bool = False
 ) -> tuple[EntityMention | None, int | None]:
     """The acting entity of a trigger, and where it is named in the clause (None when carried)."""
     names = _candidates(ctx, cs, t0)
+    names = [e for e in names if not _MISSED_BREAK.search(ctx.folded, e.end, t0)]
+    if english:
+        chosen = _pick(names)
+        if chosen is not None:
+            return chosen, chosen.start
+        if _EN_ANAPHOR.match(ctx.folded, cs):
+            ref = ctx.index.resolve_anaphor(cs, ctx.lexicon)
+            return ref, None
+        return None, None
     passive = ctx.folded.find("被", cs, t0)
     if passive >= 0:
         # `同方计算机被软通动力收购`: the actor follows 被
@@ -292,9 +350,18 @@ def _subject(
     return (pool[-1], None) if pool else (None, None)
 
 
-def _event_period(ctx: _Context, sent: Sentence, cs: int, t0: int, t1: int) -> PeriodMention | None:
+def _event_period(
+    ctx: _Context, sent: Sentence, cs: int, t0: int, t1: int, english: bool = False
+) -> PeriodMention | None:
     """The date of the event a trigger states (see the module docstring for the order)."""
     periods, starts = ctx.periods, ctx.period_starts
+    if english:
+        j = bisect.bisect_left(starts, t1)
+        while j < len(periods) and periods[j].start < min(sent.end, t1 + _EN_DATE_REACH):
+            p = periods[j]
+            if _EN_DATE_INTRO.search(ctx.folded, max(t1, p.start - 12), p.start):
+                return p
+            j += 1
     i = bisect.bisect_left(starts, t0) - 1
     while i >= 0 and periods[i].start >= cs:
         if periods[i].end <= t0:

@@ -50,6 +50,8 @@ EN_MAGNITUDES: dict[str, float] = {
     "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6, "mm": 1e6,
     "billion": 1e9, "bn": 1e9, "b": 1e9,
     "trillion": 1e12, "tn": 1e12, "trn": 1e12,
+    # Indian numbering: a lakh is 1e5, a crore 1e7 (Rs 500 crore); cr only in that sense.
+    "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7,
 }
 
 # Plain digits, or digits grouped by commas in threes; one optional decimal part.

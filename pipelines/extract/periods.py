@@ -1,6 +1,7 @@
 """Periods and dates stated in a report, resolved to inclusive calendar dates.
 
-`find_periods(text, doc_date)` returns every period mention (non-overlapping, by start);
+`find_periods(text, doc_date, fiscal_year_end_month=None)` returns every period mention
+(non-overlapping, by start);
 `parse_period(surface, doc_date)` reads one surface form (for tests and callers that
 already hold a span).
 
@@ -17,7 +18,14 @@ What is read (all on `textnorm.fold(text)`, so full-width digits and dashes matc
   全年, 今明两年, 过去一年, 近五年, 未来三年, (去年)同期;
 - English: Q2 FY2024, Q2 fiscal 2024, fiscal (year) 2024, first quarter of 2024, the first
   half of 2024, first nine months of 2024, July 2023, Jul. 2023, March 14, 2024,
-  14 March 2024, in/by/since 2024, year-end 2024, 2024-2026, between 2024 and 2026;
+  14 March 2024, in/by/since 2024, year-end 2024, 2024-2026, between 2024 and 2026,
+  April-June (2024), this/last/next year, Fourth Quarter and Fiscal 2024 (the quarter takes
+  the year named after "and"), and year-less fourth-quarter, second half, Full-year;
+- periods stated by their last day: (fourth) quarter ended January 28, 2024, three/six/nine/
+  twelve months ended ..., (fiscal) year ended ..., 13/52 weeks ended ...,
+  截至2024年6月30日止六个月, 2024年3月31日止财政年度;
+- fiscal forms: FY2024, FY24 Q4, 4QFY24, fiscal 2024, FY2024/25, 2024财年, 2024财年第三财季,
+  2024年第二财季, 第三财季; 单季度 forms: Q3单季度, 24Q3单季度, 单三季度, 三季度单季;
 - numeric dates: 2024-03-14, 2024/3/14, 2024.03.14, 2024-03.
 
 Kinds (the `kind` column), a deliberately small set:
@@ -27,18 +35,34 @@ first nine months, 年初至今), asof (a point in time, start == end: 截至…
 (from the start of a year to the document date: 2020年以来), early_month / mid_month /
 late_month (1st-10th, 11th-20th, 21st-last: 月初, 月中, 月底/月末, 上中下旬), early_year
 (January: 年初), mid_year (June-July: 年中), late_year (December: 年底/年末, year-end),
-ttm (TTM/LTM: the four quarters ending with the last quarter that ended before the
+fiscal_year / fiscal_quarter / fiscal_half / fiscal_years / fiscal_ytd (every fiscal form,
+FY…, fiscal …, 财年, 财季, and spans ended on a date that are not calendar-aligned: a caller
+tells fiscal mentions by `kind.startswith("fiscal_")`), ttm (TTM/LTM: the four quarters ending with the last quarter that ended before the
 document date), trailing (过去一年, 近五年: the N years or months ending on the document
 date) and coming (未来 N 个月: the N months after it; 未来三年 is the next three calendar
 years, kind years).
 
 Choices and limits, stated so nobody has to guess them from the code:
-- Fiscal years are taken as calendar years: without a company calendar FY2024 is
-  2024-01-01..2024-12-31 (wrong for NVIDIA, Apple, Japanese and Indian companies; a caller
-  that knows the company's fiscal calendar must shift the dates itself).
+- Fiscal years: with `fiscal_year_end_month` (1 for NVIDIA, 9 for Apple, 6 for Microsoft)
+  fiscal forms resolve on that calendar, FY named by the calendar year it ends in (NVIDIA
+  FY2024 = Feb 2023 - Jan 2024; wrong for companies that name FY by its first year, as many
+  Japanese ones do). Without it FY2024 is 2024-01-01..2024-12-31, still kind fiscal_year.
+  FY2024/25 needs the calendar (nothing without it). Calendar forms never move.
+- N months ended on a date: a month-end date covers whole months (quarter ended June 30 is
+  April-June); another date (52/53-week years) starts the day after the same date N months
+  earlier. 截至 before such a form belongs to it and does not make it an as-of point.
+- English year-less forms (fourth-quarter, second half, Full-year, April-June, Q3 when a
+  fiscal calendar is given) take the occurrence whose last day is nearest the document date
+  (ties to the past): in a January report "fourth quarter" is last year's, "first quarter"
+  this year's. With a fiscal calendar they are the company's fiscal quarters/years.
+- A year-less form takes the year of the nearest period stated earlier in its sentence
+  (no 。；\n between, within 200 characters) when there is no document date, when the
+  document-year reading would lie after the document date, or after 其中 (2024年前三季度…
+  其中Q3单季度 is Q3 2024). 2024年同期 is the nearest earlier period of the sentence moved to
+  2024 (also a year-less one that had no document date to place it); alone it gives nothing.
 - 截至 X is a point at X's last day (截至 4 月初 → the 10th; 截至2024年3月 → 31 March).
-- A year-less month, quarter or half (4 月初, 一季度, Q1, 1-4月, 上半年) is placed in the
-  document year and marked relative, even when the text may mean last year's.
+- A Chinese year-less month, quarter or half (4 月初, 一季度, Q1, 1-4月, 上半年) is otherwise placed
+  in the document year and marked relative, even when the text may mean last year's.
 - 同期 is resolved only as 去年同期/上年同期 (or 较/比同期), against the nearest period
   stated earlier in the same sentence, shifted back one year; alone or without such a
   period it gives nothing (行业同期 means "the same period", not last year's).
@@ -48,7 +72,8 @@ Choices and limits, stated so nobody has to guess them from the code:
   model names (GPT-4), plan names (十四五), vague words (近期, 目前, 现阶段, 近年来).
 - Not handled: day ranges (3月1日-15日), day-first or month-first numeric dates
   (14/03/2024, 03/14/2024), two-digit years with E/A alone (25E), 三季报 (ambiguous
-  between Q3 and Q1-Q3), 年报.
+  between Q3 and Q1-Q3), 年报, dates in Chinese numerals before 止 (截至二零二四年六月三十日止
+  六个月), relative fiscal words (本财年, 上一财年), "period ended" without a length.
 """
 
 from __future__ import annotations
@@ -77,6 +102,23 @@ _CN_YEAR = r"(?:二[〇零○]|一九)[〇零○一二三四五六七八九]{2}"
 _QN = r"[1-4一二三四]"
 _RANGE = r"(?:[-~]|至|到)"
 _FISCAL = r"(?:FY|[Ff]iscal(?: [Yy]ear)?)"
+# Chinese fiscal-year and fiscal-quarter words: 2024财年, 2024财政年度, 第四财季.
+_CN_FY = r"(?:财年|財年|财政年度|財政年度|会计年度|會計年度)"
+_CN_FQ = r"(?:第[ \t]*)?(?P<qc>[1-4一二三四])[ \t]*(?:财季|財季|季度)"
+# FY2024/25, 2024/25财年: a fiscal year across two calendar years, named here by the later one.
+_SPLIT = r"(?:/(?P<ysplit>(?:19|20)?\d\d)(?![\d/]))"
+# 单季度/单季 after a quarter (Q3单季度, 三季度单季): the quarter alone, not the year to date.
+_SINGLE = r"(?:[ \t]*单季度?)"
+# What may follow an English ordinal quarter/half: a (fiscal) year, "of this/last/next year",
+# a year named after "and" (Fourth Quarter and Fiscal 2024: a lookahead, the year stays its own
+# mention), or nothing (a year-less form, read against the sentence or the document date).
+_EN_YEAR_TAIL = (
+    r"(?:[ \t]+(?i:of))?(?:[ \t]+(?P<fis>(?i:fiscal(?: year)?)|FY))?[ \t]+(?P<y>(?:19|20)\d\d)(?!\d)"
+    r"|[ \t]+(?i:of)[ \t]+(?P<rw>(?i:this|last|next))[ \t]+(?i:year)(?![A-Za-z])"
+    r"|(?=(?:[ \t]+(?i:results|financial results))?[ \t]+(?i:and)[ \t]+(?:(?i:full)[ -])?"
+    r"(?:(?P<lafis>(?i:fiscal))(?:[ \t]+(?i:year))?|(?i:year))?[ \t]+(?P<lay>(?:19|20)\d\d)(?!\d))"
+    r"|(?![ \t]+(?i:of)(?![A-Za-z]))"
+)
 # After an ASCII period token: no digit and no letter, except a status letter E/A/e that
 # itself ends the token (2024Q4E). Keeps 45EFLOPS, H100 and 2024Q1x out.
 _END = r"(?![0-9]|(?![EAe](?![A-Za-z0-9]))[A-Za-z])"
@@ -155,8 +197,16 @@ class _Resolved(NamedTuple):
     is_relative: bool
 
 
+class _Ctx(NamedTuple):
+    """What a resolver needs beyond the match and the document date."""
+
+    fy_end: int | None = None        # month the fiscal year ends (1-11); None: the calendar year
+    anchor_year: int | None = None   # for a year-less form: the year its sentence states
+
+
+_NO_CTX = _Ctx()
 Getter = Callable[[str], "str | None"]
-Resolver = Callable[[Getter, "dt.date | None"], "_Resolved | None"]
+Resolver = Callable[[Getter, "dt.date | None", _Ctx], "_Resolved | None"]
 
 
 def _date(y: int, m: int, d: int) -> dt.date | None:
@@ -214,8 +264,9 @@ def _number(s: str) -> int:
     return n
 
 
-def _year(get: Getter, doc_date: dt.date | None) -> tuple[int, bool] | None:
-    """The year a form names: stated (4-digit, 2-digit, Chinese numerals) or relative."""
+def _year(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> tuple[int, bool] | None:
+    """The year a form names: stated (4-digit, 2-digit, Chinese numerals), relative, or (for a
+    year-less form) the sentence's stated year or the document year."""
     for key in ("y", "y_b"):
         if v := get(key):
             return int(v), False
@@ -224,6 +275,8 @@ def _year(get: Getter, doc_date: dt.date | None) -> tuple[int, bool] | None:
             return 2000 + int(v), False
     if v := get("cy"):
         return _cn_year(v), False
+    if ctx.anchor_year is not None and not get("ry"):
+        return ctx.anchor_year, True
     if doc_date is None:
         return None
     if v := get("ry"):
@@ -231,8 +284,8 @@ def _year(get: Getter, doc_date: dt.date | None) -> tuple[int, bool] | None:
     return doc_date.year, True
 
 
-def _resolve_day(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
-    yr = _year(get, doc_date)
+def _resolve_day(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    yr = _year(get, doc_date, ctx)
     if yr is None:
         return None
     month = _vocab().month_names[get("mn")] if get("mn") else _number(get("m"))
@@ -240,8 +293,8 @@ def _resolve_day(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
     return _Resolved(d, d, "day", yr[1]) if d else None
 
 
-def _resolve_month(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
-    yr = _year(get, doc_date)
+def _resolve_month(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    yr = _year(get, doc_date, ctx)
     if yr is None:
         return None
     y = yr[0]
@@ -257,8 +310,8 @@ def _resolve_month(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
     return _Resolved(start, end, "month", yr[1])
 
 
-def _resolve_months(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
-    yr = _year(get, doc_date)
+def _resolve_months(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    yr = _year(get, doc_date, ctx)
     if yr is None:
         return None
     m1, m2 = int(get("m1")), int(get("m2"))
@@ -274,8 +327,8 @@ def _quarter_span(y: int, q1: int, q2: int | None = None, y2: int | None = None)
     return _month_span(y, 3 * q1 - 2, 3 * q2, y2)
 
 
-def _resolve_quarter(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
-    yr = _year(get, doc_date)
+def _resolve_quarter(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    yr = _year(get, doc_date, ctx)
     if yr is None:
         return None
     q = _number(get("q"))
@@ -302,16 +355,16 @@ def _quarters(yr: tuple[int, bool], q1: int, q2: int, y2: int | None = None) -> 
     return _Resolved(start, end, "quarters", yr[1])
 
 
-def _resolve_quarter_range(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
-    yr = _year(get, doc_date)
+def _resolve_quarter_range(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    yr = _year(get, doc_date, ctx)
     if yr is None:
         return None
     q1 = _number(get("q1")) if get("q1") else 1
     return _quarters(yr, q1, _number(get("q2")))
 
 
-def _resolve_half(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
-    yr = _year(get, doc_date)
+def _resolve_half(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    yr = _year(get, doc_date, ctx)
     if yr is None:
         return None
     h = get("h")
@@ -320,8 +373,8 @@ def _resolve_half(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
     return _Resolved(start, end, "half", yr[1])
 
 
-def _resolve_year_part(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
-    yr = _year(get, doc_date)
+def _resolve_year_part(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    yr = _year(get, doc_date, ctx)
     if yr is None:
         return None
     p = _vocab().parts[("year", get("ypart"))]
@@ -330,21 +383,21 @@ def _resolve_year_part(get: Getter, doc_date: dt.date | None) -> _Resolved | Non
     return _Resolved(dt.date(y, p.start_month, p.start_day), dt.date(y, p.end_month, end_day), p.kind, yr[1])
 
 
-def _resolve_cue_part(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+def _resolve_cue_part(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
     word = {"early_year": "初", "mid_year": "中", "late_year": "底"}[_vocab().cues[get("cue")]]
     p = _vocab().parts[("year", word)]
     y = int(get("y"))
     return _Resolved(dt.date(y, p.start_month, p.start_day), dt.date(y, p.end_month, p.end_day), p.kind, False)
 
 
-def _resolve_year(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
-    yr = _year(get, doc_date)
+def _resolve_year(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    yr = _year(get, doc_date, ctx)
     if yr is None:
         return None
     return _Resolved(dt.date(yr[0], 1, 1), dt.date(yr[0], 12, 31), "year", yr[1])
 
 
-def _resolve_years(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+def _resolve_years(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
     y1 = int(get("y1"))
     if y1 < 100:  # FY24-26
         y1 += 2000
@@ -362,47 +415,235 @@ def _resolve_years(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
     return _Resolved(dt.date(y1, 1, 1), dt.date(y2, 12, 31), "years", False)
 
 
-def _resolve_fiscal(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
-    yr = _year(get, doc_date)
-    if yr is None:
+def _fy_start(label: int, fy_end: int | None) -> dt.date:
+    """First day of fiscal year `label`, named by the calendar year it ends in (FY2024 of a
+    January year-end is Feb 2023 - Jan 2024)."""
+    if not fy_end or fy_end == 12:
+        return dt.date(label, 1, 1)
+    return dt.date(label - 1, fy_end + 1, 1)
+
+
+def _fiscal_span(label: int, fy_end: int | None, first_month: int, months: int) -> tuple[dt.date, dt.date]:
+    """`months` months of fiscal year `label`, starting `first_month` (0-based) months in."""
+    start = _add_months(_fy_start(label, fy_end), first_month)
+    return start, _add_months(start, months) - dt.timedelta(days=1)
+
+
+_FISCAL_PART = {"quarter": 3, "half": 6, "year": 12, "ytd": 0}
+
+
+def _fiscal(label: int, fy_end: int | None, part: str, index: int = 1, months: int = 0,
+            relative: bool = False) -> _Resolved:
+    """Quarter/half `index`, the whole year, or the first `months` months (ytd) of a fiscal year."""
+    size = months if part == "ytd" else _FISCAL_PART[part]
+    start, end = _fiscal_span(label, fy_end, size * (index - 1) if part != "ytd" else 0, size)
+    return _Resolved(start, end, "fiscal_" + part, relative)
+
+
+def _label_year(get: Getter, *keys: str) -> int | None:
+    for k in keys:
+        if v := get(k):
+            return int(v) if len(v) == 4 else 2000 + int(v)
+    return None
+
+
+def _resolve_fiscal(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    """FY2024, FY24 Q4, FY2024H1, FY24-26, CY2024, 2024财年 (第四财季): fiscal unless CY."""
+    if get("pre") == "CY":
+        return _resolve_year(get, doc_date, ctx)
+    label = _label_year(get, "y", "yy")
+    if label is None:
         return None
-    if get("q"):
-        return _resolve_quarter(get, doc_date)
-    if get("h"):
-        return _resolve_half(get, doc_date)
-    y2 = get("y2") or (str(2000 + int(get("yy2"))) if get("yy2") else None)
-    if y2:
-        y2i = int(y2)
-        if not yr[0] < y2i <= yr[0] + 50:
+    fy_end = ctx.fy_end
+    if split := _label_year(get, "ysplit"):
+        # Which months FY2024/25 covers depends on the company's calendar: nothing without it.
+        if fy_end is None or split != label + 1:
             return None
-        return _Resolved(dt.date(yr[0], 1, 1), dt.date(y2i, 12, 31), "years", False)
-    return _resolve_year(get, doc_date)
+        label = split
+    q = get("q") or get("qc")
+    if q:
+        return _fiscal(label, fy_end, "quarter", _number(q))
+    if h := get("h") or get("h_cn"):
+        return _fiscal(label, fy_end, "half", 1 if h in ("1", "上") else 2)
+    y2 = _label_year(get, "y2", "yy2")
+    if y2 is not None:
+        if not label < y2 <= label + 50:
+            return None
+        return _Resolved(_fy_start(label, fy_end), _fiscal_span(y2, fy_end, 0, 12)[1], "fiscal_years", False)
+    return _fiscal(label, fy_end, "year")
 
 
-def _resolve_en_quarter(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
-    q = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}[
-        get("qw").lower()]
+def _resolve_fiscal_q(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    """Q4 FY2024, Q4 fiscal 2024, 4QFY24 (fiscal) or Q4 2024, Q4'24, 4Q24 (calendar)."""
+    label = _label_year(get, "y", "yy")
+    if label is not None and (get("fis") or get("fis2")):
+        return _fiscal(label, ctx.fy_end, "quarter", int(get("q")))
+    return _resolve_quarter(get, doc_date, ctx)
+
+
+def _resolve_fiscal_h(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    label = _label_year(get, "y", "yy")
+    if label is not None and (get("fis") or get("fis2")):
+        return _fiscal(label, ctx.fy_end, "half", int(get("h")))
+    return _resolve_half(get, doc_date, ctx)
+
+
+def _nearest(doc_date: dt.date, span: Callable[[int], tuple[dt.date, dt.date]]) -> tuple[dt.date, dt.date]:
+    """The occurrence (one per year) whose last day is nearest the document date; ties go to the past."""
+    best: tuple[tuple[int, bool], dt.date, dt.date] | None = None
+    for y in (doc_date.year - 1, doc_date.year, doc_date.year + 1):
+        s, e = span(y)
+        key = (abs((e - doc_date).days), e > doc_date)
+        if best is None or key < best[0]:
+            best = (key, s, e)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _yearless(get: Getter, doc_date: dt.date | None, ctx: _Ctx, part: str, index: int) -> _Resolved | None:
+    """An English quarter/half/full year named without a year (fourth-quarter, Full-year).
+
+    Read on the company's fiscal calendar when the caller knows it (its own releases say
+    "fourth quarter" for the fiscal one), else on the calendar; the year is the sentence's
+    stated year if any, else the occurrence ending nearest the document date.
+    """
+    fiscal = ctx.fy_end is not None
+    if rw := get("rw"):
+        if doc_date is None:
+            return None
+        label = doc_date.year + {"this": 0, "last": -1, "next": 1}[rw.lower()]
+        fiscal = False
+    elif v := get("lay"):
+        label = int(v)
+        fiscal = fiscal or bool(get("lafis"))
+    elif ctx.anchor_year is not None:
+        label = ctx.anchor_year
+    elif doc_date is not None:
+        fy_end = ctx.fy_end
+
+        def span(y: int) -> tuple[dt.date, dt.date]:
+            r = _fiscal(y, fy_end, part, index)
+            return r.period_start, r.period_end
+
+        s, e = _nearest(doc_date, span)
+        return _Resolved(s, e, ("fiscal_" if fiscal else "") + part, True)
+    else:
+        return None
+    r = _fiscal(label, ctx.fy_end if fiscal else None, part, index, relative=not get("lay"))
+    return r if fiscal else r._replace(kind=part)
+
+
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+
+
+def _resolve_en_quarter(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    q = _ORDINALS[get("qw").lower()]
+    if not get("y"):
+        return _yearless(get, doc_date, ctx, "quarter", q)
+    if get("fis"):
+        return _fiscal(int(get("y")), ctx.fy_end, "quarter", q)
     start, end = _quarter_span(int(get("y")), q)
     return _Resolved(start, end, "quarter", False)
 
 
-def _resolve_en_half(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
-    first = get("hw").lower() in ("first", "1st")
+def _resolve_en_half(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    h = 1 if get("hw").lower() in ("first", "1st") else 2
+    if not get("y"):
+        return _yearless(get, doc_date, ctx, "half", h)
+    if get("fis"):
+        return _fiscal(int(get("y")), ctx.fy_end, "half", h)
     y = int(get("y"))
-    start, end = _month_span(y, 1, 6) if first else _month_span(y, 7, 12)
+    start, end = _month_span(y, 1, 6) if h == 1 else _month_span(y, 7, 12)
     return _Resolved(start, end, "half", False)
 
 
-def _resolve_first_months(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+def _resolve_full_year(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    return _yearless(get, doc_date, ctx, "year", 1)
+
+
+def _resolve_first_months(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
     n = {"three": 3, "six": 6, "nine": 9, "3": 3, "6": 6, "9": 9}[get("nm").lower()]
-    yr = _year(get, doc_date)
+    if get("fis") and get("y"):
+        return _fiscal(int(get("y")), ctx.fy_end, "ytd", months=n)
+    yr = _year(get, doc_date, ctx)
     if yr is None:
         return None
     start, end = _month_span(yr[0], 1, n)
     return _Resolved(start, end, "ytd", False)
 
 
-def _resolve_since(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+def _resolve_en_months(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    """April-June 2024, Jan-Mar; a year-less range takes the sentence's year or the nearest one."""
+    names = _vocab().month_names
+    m1, m2 = names[get("mn")], names[get("mn2")]
+    if m2 <= m1:
+        return None
+    if get("y"):
+        start, end = _month_span(int(get("y")), m1, m2)
+        return _Resolved(start, end, "months", False)
+    if ctx.anchor_year is not None:
+        start, end = _month_span(ctx.anchor_year, m1, m2)
+    elif doc_date is not None:
+        start, end = _nearest(doc_date, lambda y: _month_span(y, m1, m2))
+    else:
+        return None
+    return _Resolved(start, end, "months", True)
+
+
+_NUMBER_WORDS = {"three": 3, "six": 6, "nine": 9, "twelve": 12, "thirteen": 13, "fifty-two": 52,
+                 "fifty-three": 53, "三": 3, "六": 6, "九": 9, "十二": 12}
+_WEEKS_KIND = {13: "quarter", 26: "half", 39: "months", 52: "year", 53: "year"}
+
+
+def _resolve_ended(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    """The N months (or weeks) ending on a stated date: quarter ended January 28, 2024,
+    six months ended June 30, 2024, 截至2024年6月30日止六个月, fiscal year ended ....
+
+    A month-end date covers whole calendar months (quarter ended June 30 is April-June);
+    another date (52/53-week calendars) starts the day after the same date N months earlier.
+    Calendar-aligned spans get the calendar kinds, the others fiscal_* (or months).
+    """
+    names = _vocab().month_names
+    mn = get("mn") or get("mn_b")
+    month = names[mn] if mn else _number(get("m"))
+    end = _date(int(get("y")), month, int(get("d") or get("d_b")))
+    if end is None:
+        return None
+    weeks = get("nw")
+    if weeks:
+        n_weeks = int(weeks) if weeks.isdigit() else _NUMBER_WORDS[weeks.lower()]
+        if n_weeks not in _WEEKS_KIND:
+            return None
+        start = end - dt.timedelta(days=7 * n_weeks - 1)
+        kind = _WEEKS_KIND[n_weeks]
+        return _Resolved(start, end, kind if kind == "months" else "fiscal_" + kind, False)
+    if get("qw") or get("qr"):
+        n = 3
+    elif get("hw"):
+        n = 6
+    elif get("yw"):
+        n = 12
+    else:
+        nm = get("nm")
+        n = int(nm) if nm.isdigit() else _NUMBER_WORDS.get(nm.lower(), 0) if nm.isascii() else _NUMBER_WORDS.get(nm, 0)
+    if n not in (3, 6, 9, 12):
+        return None
+    month_end = end.day == _last_day(end.year, end.month)
+    if month_end:
+        start = _add_months(end.replace(day=1), -(n - 1))
+    else:
+        start = _add_months(end, -n) + dt.timedelta(days=1)
+    aligned = month_end and start.day == 1
+    if n == 9:
+        kind = "ytd" if aligned and start.month == 1 else "months"
+    else:
+        part = {3: "quarter", 6: "half", 12: "year"}[n]
+        calendar_aligned = aligned and (start.month - 1) % n == 0
+        kind = part if calendar_aligned else "fiscal_" + part
+    return _Resolved(start, end, kind, False)
+
+
+def _resolve_since(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
     if doc_date is None:
         return None
     month = int(get("mo")) if get("mo") else 1
@@ -410,23 +651,50 @@ def _resolve_since(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
     return _Resolved(start, doc_date, "since", True) if start <= doc_date else None
 
 
-def _resolve_ytd(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
-    yr = _year(get, doc_date)
+def _resolve_ytd(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    yr = _year(get, doc_date, ctx)
     if yr is None or doc_date is None or yr[0] > doc_date.year:
         return None
     return _Resolved(dt.date(yr[0], 1, 1), doc_date, "ytd" if yr[0] == doc_date.year else "since", True)
 
 
-def _resolve_en_cue(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
-    role = _vocab().cues[get("cue")]
+def _resolve_en_cue(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    cue = get("cue")
+    role = _vocab().cues[cue]
     if role == "since":
         return _resolve_since(get, doc_date)
     if role in ("early_year", "mid_year", "late_year"):
         return _resolve_cue_part(get, doc_date)
-    return _resolve_year(get, doc_date)
+    if _lower_ascii(cue).startswith("fiscal"):
+        return _fiscal(int(get("y")), ctx.fy_end, "year")
+    return _resolve_year(get, doc_date, ctx)
 
 
-def _resolve_relative_span(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+def _lower_ascii(s: str) -> str:
+    return s.lower() if s.isascii() else s
+
+
+def _resolve_relative_en(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    """this year, last year, next year: calendar years around the document date."""
+    if doc_date is None:
+        return None
+    y = doc_date.year + {"this": 0, "last": -1, "next": 1}[get("rw").lower()]
+    return _Resolved(dt.date(y, 1, 1), dt.date(y, 12, 31), "year", True)
+
+
+def _resolve_q_bare(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    """Q3 alone: the document year's quarter, or the company's fiscal quarter when its calendar is known."""
+    if ctx.fy_end is not None and not get("q2"):
+        return _yearless(get, doc_date, ctx, "quarter", int(get("q")))
+    return _resolve_quarter(get, doc_date, ctx)
+
+
+def _resolve_fiscal_quarter_bare(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
+    """第三财季 with no year: the sentence's fiscal year, else the one ending nearest the document date."""
+    return _yearless(get, doc_date, ctx._replace(fy_end=ctx.fy_end or 12), "quarter", _number(get("q")))
+
+
+def _resolve_relative_span(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
     if doc_date is None:
         return None
     n = _cn_number(get("n"))
@@ -442,7 +710,7 @@ def _resolve_relative_span(get: Getter, doc_date: dt.date | None) -> _Resolved |
     return _Resolved(_add_months(doc_date, -n) + dt.timedelta(days=1), doc_date, "trailing", True)
 
 
-def _resolve_trailing_quarters(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+def _resolve_trailing_quarters(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
     if doc_date is None:
         return None
     if get("w") == "YTD":
@@ -455,7 +723,7 @@ def _resolve_trailing_quarters(get: Getter, doc_date: dt.date | None) -> _Resolv
     return _Resolved(start, end, "ttm", True)
 
 
-def _resolve_relative_word(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+def _resolve_relative_word(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
     if doc_date is None:
         return None
     rel = _vocab().relative_years[get("rw")]
@@ -466,7 +734,7 @@ def _resolve_relative_word(get: Getter, doc_date: dt.date | None) -> _Resolved |
 _SAME_PERIOD = "same_period"
 
 
-def _resolve_same_period(get: Getter, doc_date: dt.date | None) -> _Resolved | None:
+def _resolve_same_period(get: Getter, doc_date: dt.date | None, ctx: _Ctx = _NO_CTX) -> _Resolved | None:
     # Placeholder dates; the anchor found in the second pass replaces them.
     return _Resolved(dt.date.min, dt.date.min, _SAME_PERIOD, True)
 
@@ -502,8 +770,23 @@ def _branches() -> list[_Branch]:
         b("years_scraped", rf"(?<![\d.])(?P<y1>{_Y4}){_SP}(?P<y2>{_Y4}){_S}年度?", _resolve_years),
         b("years_between", rf"(?<![A-Za-z])(?:[Bb]etween|[Ff]rom){_SP}(?P<y1>{_Y4}){_SP}(?:and|to|through){_SP}"
                            rf"(?P<y2>{_Y4})(?!\d)", _resolve_years),
-        b("fy_years", rf"(?<![A-Za-z])FY{_S}(?P<y1>\d\d){_S}[-~]{_S}(?:FY{_S})?(?P<y2_2>\d\d){_END}",
-          _resolve_years),
+        b("fy_years", rf"(?<![A-Za-z])FY{_S}(?P<y>\d\d){_S}[-~]{_S}(?:FY{_S})?(?P<yy2>\d\d){_END}",
+          _resolve_fiscal),
+        b("cn_fiscal", rf"(?<![\d.])(?P<y>{_Y4}){_SPLIT}?{_S}{_CN_FY}(?:{_S}(?:[Qq](?P<q>[1-4])|{_CN_FQ}|(?P<h_cn>[上下])半年))?",
+          _resolve_fiscal),
+        b("cn_fiscal_quarter", rf"(?<![\d.])(?P<y>{_Y4}){_S}年{_S}(?:第{_S})?(?P<qc>{_QN}){_S}[财財]季", _resolve_fiscal),
+        b("cn_ended", rf"(?<![\d.])(?P<y>{_Y4}){_S}年{_S}(?P<m>{_MON}){_S}月{_S}(?P<d>{_DAY}){_S}日{_S}[止的]{_S}"
+                      rf"(?:的{_S})?(?:(?P<nm>十二|[三六九]|12|[369]){_S}[个個]{_S}月|(?P<yw>(?:财政|財政|会计|會計)?年度)"
+                      rf"|(?P<qr>季度))", _resolve_ended),
+        b("en_ended", rf"(?<![A-Za-z])(?:(?P<qw>(?i:first|second|third|fourth))[ -](?:(?i:fiscal)[ -])?(?i:quarter)"
+                      rf"|(?:(?i:fiscal)[ -])?(?P<qr>(?i:quarter))|(?P<hw>(?i:first|second)[ -]half|(?i:half[ -]year))"
+                      rf"|(?P<nm>(?i:three|six|nine|twelve)|3|6|9|12)[ -](?i:months?)"
+                      rf"|(?P<nw>(?i:thirteen|fifty-two|fifty-three)|13|26|39|52|53)[ -](?i:weeks?)"
+                      rf"|(?P<yw>(?:(?i:full)[ -])?(?:(?i:fiscal)[ -])?(?i:year)))"
+                      rf"{_SP}(?i:ended|ending)(?:{_SP}(?i:on))?{_SP}"
+                      rf"(?:(?P<mn>{month_name}){month_tail}{_SP}(?P<d>{_DAY})(?:st|nd|rd|th)?,?"
+                      rf"|(?P<d_b>{_DAY}){_SP}(?P<mn_b>{month_name}){month_tail},?){_SP}(?P<y>{_Y4})(?!\d)",
+          _resolve_ended),
         b("iso_month", rf"(?<![\w\-/.])(?P<y>{_Y4})-(?P<m>0[1-9]|1[0-2])(?![\d\-/.])", _resolve_month),
         b("since_cn", rf"(?<![\d.])(?P<y>{_Y4}){_S}年(?:{_S}(?P<mo>{_MON}){_S}月)?{_S}(?:以来|至今)",
           _resolve_since),
@@ -520,40 +803,42 @@ def _branches() -> list[_Branch]:
                               rf"(?P<q2>{_QN}){_S}季度", _resolve_quarter_range, may_be_bare=True),
         b("cn_ytd_quarters", rf"(?:{yp}|{bare})前(?P<q2>[二两三]){_S}(?:个{_S})?季度", _resolve_quarter_range,
           may_be_bare=True),
-        b("cn_quarter", rf"(?:{yp}|{bare})(?:第{_S})?(?P<q>{_QN}){_S}(?:季度|(?<=[一1])季报)(?:{_S}(?P<qpart>{qparts}))?",
+        b("cn_quarter", rf"(?:{yp}|{bare})(?:单{_S})?(?:第{_S})?(?P<q>{_QN}){_S}(?:季度|(?<=[一1])季报)"
+                        rf"(?:{_S}(?P<qpart>{qparts})|{_SINGLE})?",
           _resolve_quarter, may_be_bare=True),
         b("cn_half", rf"(?:{yp}|{bare})(?P<h>上|下|前|后)半年度?", _resolve_half, may_be_bare=True),
-        b("cn_half_report", rf"(?:{yp}(?:半年报|中报)|半年报)", _resolve_half, may_be_bare=True),
+        b("cn_half_report", rf"(?:{yp}(?:半年{_S}报|中{_S}报)|半年报)", _resolve_half, may_be_bare=True),
         b("year_part", rf"(?:(?<![\d.])(?P<y>{_Y4}){_S}年|(?P<cy>{_CN_YEAR}){_S}年|(?P<ry>{rel_prefix})"
                        rf"|(?P<bare>年))(?P<ypart>{yparts})", _resolve_year_part, may_be_bare=True),
         b("yq", rf"(?<![A-Za-z0-9.])(?P<y>{_Y4}){_S}(?:年{_S})?[Qq](?P<q>[1-4])"
-                rf"(?:{_S}[-~]{_S}(?:(?P<y2>{_Y4}){_S})?[Qq](?P<q2>[1-4]))?{_END}", _resolve_quarter),
+                rf"(?:{_S}[-~]{_S}(?:(?P<y2>{_Y4}){_S})?[Qq](?P<q2>[1-4]))?{_END}{_SINGLE}?", _resolve_quarter),
         b("yh", rf"(?<![A-Za-z0-9.])(?P<y>{_Y4}){_S}(?:年{_S})?[Hh](?P<h>[12]){_END}", _resolve_half),
+        b("same_period_year", rf"(?<![\d.])(?P<y>{_Y4}){_S}年度?{_S}同期", _resolve_same_period),
         b("year", rf"(?<![\d.])(?P<y>{_Y4})(?:{_S}年度?(?:{_S}(?:全年|一整年|整年))?|{_S}(?:全年|一整年|整年)"
                   rf"|(?=(?!A{_S}股)[EAe](?![A-Za-z0-9])))(?!{_S}[二三]季报)", _resolve_year),
         b("year_cn", rf"(?P<cy>{_CN_YEAR}){_S}年度?", _resolve_year),
-        b("y2q", rf"(?<![A-Za-z0-9.])(?P<yy>\d\d)[Qq](?P<q>[1-4]){_END}", _resolve_quarter),
-        b("nqy", rf"(?<![A-Za-z0-9.])(?P<q>[1-4])[Qq](?:{_S}(?:FY{_S})?(?P<y>{_Y4})|(?:FY)?(?P<yy>\d\d)){_END}",
-          _resolve_quarter),
-        b("nhy", rf"(?<![A-Za-z0-9.])(?P<h>[12])[Hh](?:{_S}(?:FY{_S})?(?P<y>{_Y4})|(?:FY)?(?P<yy>\d\d)){_END}",
-          _resolve_half),
+        b("y2q", rf"(?<![A-Za-z0-9.])(?P<yy>\d\d)[Qq](?P<q>[1-4]){_END}{_SINGLE}?", _resolve_quarter),
+        b("nqy", rf"(?<![A-Za-z0-9.])(?P<q>[1-4])[Qq](?:{_S}(?:(?P<fis>FY){_S})?(?P<y>{_Y4})|(?P<fis2>FY)?(?P<yy>\d\d))"
+                 rf"{_END}{_SINGLE}?", _resolve_fiscal_q),
+        b("nhy", rf"(?<![A-Za-z0-9.])(?P<h>[12])[Hh](?:{_S}(?:(?P<fis>FY){_S})?(?P<y>{_Y4})|(?P<fis2>FY)?(?P<yy>\d\d))"
+                 rf"{_END}", _resolve_fiscal_h),
         b("nmy", rf"(?<![A-Za-z0-9.])(?P<nm>[369])M(?:(?P<y>{_Y4})|(?P<yy>\d\d)){_END}", _resolve_first_months),
-        b("qy", rf"(?<![A-Za-z0-9])Q(?P<q>[1-4]){_S}(?:{_FISCAL}{_S}(?P<y>{_Y4})|FY{_S}(?P<yy>\d\d)|(?P<y_b>{_Y4})"
-                rf"|['’](?P<yy_b>\d\d))(?!\d)", _resolve_quarter),
-        b("hy", rf"(?<![A-Za-z0-9])H(?P<h>[12]){_S}(?:{_FISCAL}{_S}(?P<y>{_Y4})|FY{_S}(?P<yy>\d\d)|(?P<y_b>{_Y4})"
-                rf"|['’](?P<yy_b>\d\d))(?!\d)", _resolve_half),
-        b("fy", rf"(?<![A-Za-z])(?:FY|CY){_S}(?:(?P<y>{_Y4})|(?P<yy>\d\d))(?!\d)"
-                rf"(?:{_S}(?:[Qq](?P<q>[1-4])|[Hh](?P<h>[12])))?"
+        b("qy", rf"(?<![A-Za-z0-9])Q(?P<q>[1-4]){_S}(?:(?P<fis>{_FISCAL}){_S}(?P<y>{_Y4})|(?P<fis2>FY){_S}(?P<yy>\d\d)"
+                rf"|(?P<y_b>{_Y4})|['’](?P<yy_b>\d\d))(?!\d)", _resolve_fiscal_q),
+        b("hy", rf"(?<![A-Za-z0-9])H(?P<h>[12]){_S}(?:(?P<fis>{_FISCAL}){_S}(?P<y>{_Y4})|(?P<fis2>FY){_S}(?P<yy>\d\d)"
+                rf"|(?P<y_b>{_Y4})|['’](?P<yy_b>\d\d))(?!\d)", _resolve_fiscal_h),
+        b("fy", rf"(?<![A-Za-z])(?P<pre>FY|CY){_S}(?:(?P<y>{_Y4})|(?P<yy>\d\d))(?!\d){_SPLIT}?(?:{_S}{_CN_FY})?"
+                rf"(?:{_S}(?:[Qq](?P<q>[1-4])|[Hh](?P<h>[12])|{_CN_FQ}|(?P<h_cn>[上下])半年))?"
                 rf"(?:{_S}[-~]{_S}(?:FY{_S})?(?:(?P<y2>{_Y4})|(?P<yy2>\d\d))(?!\d))?{_END}", _resolve_fiscal),
         b("en_quarter", rf"(?<![A-Za-z])(?P<qw>(?i:first|second|third|fourth|1st|2nd|3rd|4th))[ -](?i:quarter)"
-                        rf"(?:{_SP}(?i:of))?(?:{_SP}(?:(?i:fiscal(?: year)?)|FY))?{_SP}(?P<y>{_Y4})(?!\d)",
-          _resolve_en_quarter),
-        b("en_half", rf"(?<![A-Za-z])(?P<hw>(?i:first|second|1st|2nd))[ -](?i:half)"
-                     rf"(?:{_SP}(?i:of))?(?:{_SP}(?:(?i:fiscal(?: year)?)|FY))?{_SP}(?P<y>{_Y4})(?!\d)",
+                        rf"(?![A-Za-z])(?:{_EN_YEAR_TAIL})", _resolve_en_quarter),
+        b("en_half", rf"(?<![A-Za-z])(?P<hw>(?i:first|second|1st|2nd))[ -](?i:half)(?![A-Za-z])(?:{_EN_YEAR_TAIL})",
           _resolve_en_half),
         b("en_first_months", rf"(?<![A-Za-z])(?i:first){_SP}(?P<nm>(?i:three|six|nine))[ -](?i:months)"
-                             rf"(?:{_SP}(?i:of))?(?:{_SP}(?i:fiscal(?: year)?))?{_SP}(?P<y>{_Y4})(?!\d)",
+                             rf"(?:{_SP}(?i:of))?(?:{_SP}(?P<fis>(?i:fiscal(?: year)?)))?{_SP}(?P<y>{_Y4})(?!\d)",
           _resolve_first_months),
+        b("en_months", rf"(?<![A-Za-z])(?P<mn>{month_name}){month_tail}(?:{_S}-{_S}|{_SP}(?i:to|through){_SP})"
+                       rf"(?P<mn2>{month_name}){month_tail}(?![A-Za-z])(?:,?{_SP}(?P<y>{_Y4})(?!\d))?", _resolve_en_months),
         b("en_mdy", rf"(?<![A-Za-z])(?P<mn>{month_name}){month_tail}{_SP}"
                     rf"(?P<d>{_DAY})(?:st|nd|rd|th)?,?{_SP}(?P<y>{_Y4})(?!\d)", _resolve_day),
         b("en_dmy", rf"(?<![A-Za-z0-9])(?P<d>{_DAY}){_SP}(?P<mn>{month_name}){month_tail},?"
@@ -562,11 +847,16 @@ def _branches() -> list[_Branch]:
                    rf"(?P<y>{_Y4})(?!\d)", _resolve_month),
         b("en_cue", rf"(?<![A-Za-z])(?P<cue>{cue_year})(?:(?<=-){_S}|{_SP})(?P<y>{_Y4})(?!\d)(?!\.\d)"
                     rf"(?!{_S}(?:[%万亿千百个年台家元]))", _resolve_en_cue),
+        b("en_full_year", rf"(?<![A-Za-z])(?i:full)[ -](?i:year)(?![A-Za-z])(?!{_S}[-~]?{_S}\d)", _resolve_full_year),
+        b("en_relative_year", r"(?<![A-Za-z])(?<!(?i:the) )(?P<rw>(?i:this|last|next))[ \t]+(?i:year)(?![A-Za-z])",
+          _resolve_relative_en),
+        b("cn_fiscal_quarter_bare", rf"{bare}(?:第{_S})?(?P<q>{_QN}){_S}[财財]季", _resolve_fiscal_quarter_bare,
+          may_be_bare=True),
         b("relative_span", rf"(?P<rw>过去|近|最近|未来|今后){_S}(?P<n>\d{{1,2}}|[一二两三四五六七八九十]{{1,2}}){_S}"
                            rf"(?:个{_S})?(?P<u>年|月)(?![均度代龄前后份])", _resolve_relative_span),
         b("ttm", r"(?<![A-Za-z])(?P<w>TTM|LTM|YTD)(?![A-Za-z])", _resolve_trailing_quarters),
         b("same_period", r"(?:(?P<pre>去年|上年度|上年)[ \t]*)?同期", _resolve_same_period),
-        b("q_bare", rf"(?<![A-Za-z0-9])Q(?P<q>[1-4])(?:{_S}[-~]{_S}Q(?P<q2>[1-4]))?{_END}", _resolve_quarter,
+        b("q_bare", rf"(?<![A-Za-z0-9])Q(?P<q>[1-4])(?:{_S}[-~]{_S}Q(?P<q2>[1-4]))?{_END}{_SINGLE}?", _resolve_q_bare,
           may_be_bare=True),
         b("relative_word", rf"(?P<rw>{rel_all})(?:(?<=年)度)?", _resolve_relative_word),
     ]
@@ -595,13 +885,22 @@ def _compiled() -> _Compiled:
     # continuation, so the full pattern is only tried where this cheap scan says it could fit.
     v = _vocab()
     english = _alternation([c for c, r in v.cues.items() if r != "asof"] + list(v.month_names))
+    months = _alternation(list(v.month_names))
+    # The leading class lets the scan reject most characters of Chinese prose with one test.
+    first_chars = "".join(sorted({w[0] for w in v.relative_years} | set("同半上下前后年过最未近第一二三四五六七八九十单")))
     candidates = re.compile(
-        r"(?<![0-9])[0-9]{1,4}(?=[ \t]*[年月日号季至到~\-/.一二三四全整上下前后第中半]|[A-Za-z]|[ \t]+[0-9A-Za-z])"
+        rf"(?=[0-9A-Za-z{first_chars}])(?:"
+        r"(?<![0-9])[0-9]{1,4}(?=[ \t]*[年月日号季至到~\-/.一二三四全整上下前后第中半财財单]|[A-Za-z]|[ \t]+[0-9A-Za-z])"
         rf"|(?<![A-Za-z])(?:[QH][1-4]|FY|CY|TTM|LTM|YTD|(?:{english})\.?,?(?=[ \t]*[0-9])"
-        r"|(?i:first|second|third|fourth|between|from)(?![A-Za-z]))"
+        rf"|(?:{months})\.?(?=[ \t]*-|[ \t]+(?:to|through)[ \t])"
+        r"|(?i:first|second|third|fourth)(?=[ -](?i:quarter|half|three|six|nine)(?![A-Za-z]))"
+        r"|(?i:between|from)(?=[ \t]+(?:19|20)[0-9][0-9])|(?i:this|last|next)(?=[ \t]+(?i:year))"
+        r"|(?i:full)(?=[ -](?i:year))"
+        r"|(?i:fiscal|quarter|year|half|three|six|nine|twelve|thirteen|fifty)(?=[A-Za-z -]{0,14}(?i:end(?:ed|ing))))"
+        r"|单(?=[ \t]*(?:第[ \t]*)?[1-4一二三四][ \t]*季)"
         rf"|{_alternation(list(v.relative_years))}|同期|半年报|[上下前后]半年|前[二两三]|年(?=[初中底末内])"
         r"|(?:过去|最近|未来|今后|近)(?=[ \t]*[0-9一二两三四五六七八九十])|第(?=[ \t]*[1-4一二三四])"
-        r"|[一二三四五六七八九十](?=[一二]?[ \t]*[月季至到\-~]|[〇零○九])"
+        r"|[一二三四五六七八九十](?=[一二]?[ \t]*[月季至到\-~财財]|[〇零○九]))"
     )
     return _Compiled(candidates, re.compile("|".join(parts)), branches, asof)
 
@@ -646,29 +945,98 @@ def _asof_start(folded: str, start: int, cues: tuple[str, ...]) -> int | None:
     return None
 
 
-def _resolve_same_periods(mentions: list[PeriodMention], folded: str) -> list[PeriodMention]:
-    """Replace each 去年同期 by the nearest earlier period of its sentence, a year back."""
+_NOT_ANCHORS = frozenset({_SAME_PERIOD, "since", "ttm", "trailing", "coming"})
+_ANCHOR_BREAK = re.compile(r"[。！？!?；;\n]")
+_ANCHOR_REACH = 200
+# Branches that read the N months ending on a date: a 截至 before them is part of the form,
+# not an as-of point.
+_ENDED = frozenset({"cn_ended", "en_ended"})
+
+
+class _Pending(NamedTuple):
+    """A year-less form that could not be placed (no document date): kept for `2024年同期`."""
+
+    start: int
+    end: int
+    branch: _Branch
+    get: Getter
+
+
+def _anchor_year(out: list[PeriodMention], folded: str, pos: int) -> tuple[int, int] | None:
+    """(year, end) of the nearest period earlier in the sentence that lies in one year
+    (2024年前三季度…其中Q3单季度)."""
+    for a in reversed(out):
+        if a.kind in _NOT_ANCHORS:
+            continue
+        if pos - a.end > _ANCHOR_REACH or _ANCHOR_BREAK.search(folded, a.end, pos):
+            return None
+        if a.kind.startswith("fiscal_") or a.period_start.year == a.period_end.year:
+            return a.period_end.year, a.end
+        return None
+    return None
+
+
+def _resolve_same_periods(mentions: list[PeriodMention], folded: str, pending: list[_Pending],
+                          doc_date: dt.date | None, ctx: _Ctx) -> list[PeriodMention]:
+    """Replace each 去年同期 by the nearest earlier period of its sentence, a year back, and each
+    2024年同期 by that period moved to 2024 (also when the period itself had no year to place it)."""
     out: list[PeriodMention] = []
     for pm in mentions:
         if pm.kind != _SAME_PERIOD:
             out.append(pm)
             continue
-        anchor = next((a for a in reversed(out) if a.kind not in ("since", "ttm", "trailing", "coming")), None)
+        stated = pm.period_start.year if pm.period_start != dt.date.min else None
+        anchor = next((a for a in reversed(out) if a.kind not in _NOT_ANCHORS), None)
+        if stated is not None:
+            late = next((p for p in reversed(pending) if p.end <= pm.start), None)
+            if late is not None and (anchor is None or late.start > anchor.start) \
+                    and pm.start - late.end <= 80 and not _SENTENCE_BREAK.search(folded, late.end, pm.start):
+                try:
+                    res = late.branch.resolve(late.get, doc_date, ctx._replace(anchor_year=stated))
+                except (KeyError, ValueError):
+                    res = None
+                if res is not None:
+                    out.append(pm._replace(period_start=res.period_start, period_end=res.period_end,
+                                           kind=res.kind, status_hint=None, is_relative=True))
+                continue
         if anchor is None or pm.start - anchor.end > 80 or _SENTENCE_BREAK.search(folded, anchor.end, pm.start):
             continue
-        out.append(pm._replace(period_start=_shift_years(anchor.period_start, -1),
-                               period_end=_shift_years(anchor.period_end, -1), kind=anchor.kind,
+        if stated is None:
+            shift = -1
+        elif anchor.period_start.year == anchor.period_end.year:
+            shift = stated - anchor.period_end.year
+        else:
+            continue
+        out.append(pm._replace(period_start=_shift_years(anchor.period_start, shift),
+                               period_end=_shift_years(anchor.period_end, shift), kind=anchor.kind,
                                status_hint=None, is_relative=True))
     return out
 
 
-def find_periods(text: str, doc_date: dt.date | None) -> list[PeriodMention]:
-    """Every stated or implied period in `text`, non-overlapping, sorted by start."""
+_YEAR_KEYS = ("y", "y_b", "yy", "yy_b", "cy", "ry", "rw", "lay")
+_YEARLESS_EN = frozenset({"en_quarter", "en_half", "en_full_year", "en_months", "q_bare", "cn_fiscal_quarter_bare"})
+_CONTAINED = "其中"
+
+
+def find_periods(text: str, doc_date: dt.date | None,
+                 fiscal_year_end_month: int | None = None) -> list[PeriodMention]:
+    """Every stated or implied period in `text`, non-overlapping, sorted by start.
+
+    `fiscal_year_end_month` (1-12) is the month the fiscal year of the company the text is
+    about ends in: fiscal forms (FY2024, Q4 FY24, fiscal 2024, 2024财年, 第四财季) and English
+    year-less quarters/halves/full year then resolve on that calendar, FY named by the year it
+    ends in. Without it (or with 12) fiscal years are calendar years. Fiscal forms always get
+    a `fiscal_*` kind (fiscal_year, fiscal_quarter, fiscal_half, fiscal_years, fiscal_ytd).
+    """
+    if fiscal_year_end_month is not None and not 1 <= fiscal_year_end_month <= 12:
+        raise ValueError(f"fiscal_year_end_month must be 1-12, got {fiscal_year_end_month}")
+    base_ctx = _Ctx(None if fiscal_year_end_month in (None, 12) else fiscal_year_end_month)
     folded = fold(text)
     compiled = _compiled()
     match, branches = compiled.regex.match, compiled.branches
     groupindex = compiled.regex.groupindex
     out: list[PeriodMention] = []
+    pending: list[_Pending] = []
     last_end = 0
     has_same_period = False
     for c in compiled.candidates.finditer(folded):
@@ -691,11 +1059,21 @@ def find_periods(text: str, doc_date: dt.date | None) -> list[PeriodMention]:
         last_end = max(last_end, m.end())
         if not _context_allows(folded, br, m, get):
             continue
+        yearless = (br.may_be_bare or name in _YEARLESS_EN) and not any(get(k) for k in _YEAR_KEYS)
+        ctx = base_ctx
+        anchor = _anchor_year(out, folded, m.start()) if yearless else None
         try:
-            res = br.resolve(get, doc_date)
+            res = br.resolve(get, doc_date, ctx)
+            if anchor is not None and (res is None or (doc_date is not None and res.period_start > doc_date)
+                                       or _CONTAINED in folded[anchor[1]:m.start()]):
+                # No document date, a document-year reading in the future, or 其中 (a part of the
+                # period just stated): the sentence's own year is the better reading.
+                res = br.resolve(get, doc_date, ctx._replace(anchor_year=anchor[0])) or res
         except (KeyError, ValueError):
             res = None
         if res is None:
+            if yearless and doc_date is None:
+                pending.append(_Pending(m.start(), m.end(), br, get))
             continue
         start, end = m.span()
         # "in 2024": the cue only marks the number as a year and stays out of the surface.
@@ -709,8 +1087,12 @@ def find_periods(text: str, doc_date: dt.date | None) -> list[PeriodMention]:
                 status = _STATUS[folded[end]]
                 end += 1
         ps, pe, kind, rel = res
+        if kind == _SAME_PERIOD and get("y"):
+            ps = dt.date(int(get("y")), 1, 1)   # the stated year, read by _resolve_same_periods
         asof = _asof_start(folded, start, compiled.asof_cues)
-        if asof is not None and kind not in ("since", "ttm", "trailing", "coming", _SAME_PERIOD):
+        if asof is not None and name in _ENDED:
+            start = asof
+        elif asof is not None and kind not in ("since", "ttm", "trailing", "coming", _SAME_PERIOD):
             start, ps, kind = asof, pe, "asof"
         if out and start < out[-1].end:
             continue
@@ -718,7 +1100,7 @@ def find_periods(text: str, doc_date: dt.date | None) -> list[PeriodMention]:
             has_same_period = True
         out.append(PeriodMention(start, end, text[start:end], ps, pe, kind, status, rel))
         last_end = max(last_end, end)
-    return _resolve_same_periods(out, folded) if has_same_period else out
+    return _resolve_same_periods(out, folded, pending, doc_date, base_ctx) if has_same_period else out
 
 
 def parse_period(surface: str, doc_date: dt.date | None) -> tuple[dt.date, dt.date, str] | None:

@@ -35,6 +35,20 @@ Documented readings (choices where reports are ambiguous):
   `unit_surface`; any other rate (`100 tokens/s`) is unparsed.
 - A Chinese numeral 一 before a classifier (`一个`, `一家`) is the indefinite
   article in running text and is skipped; `1 家` with Arabic digits is kept.
+- Currency signs and codes before a number are `prefix` rows of `vocab/units.csv`
+  (US$, NT$ = TWD, HK$, S$, A$, C$, €, £, ₹/Rs = INR, JPY, RMB, 人民币); `$` alone is USD and
+  `¥` alone CNY. Indian `lakh`/`crore` are magnitude words (1e5, 1e7).
+- `between X and Y` is a range when Y is written like X (same currency; compatible unit).
+- An English lower-case plural after a number is a count (`100 million gamers`,
+  `5 new drugs`: one modifier word allowed) only after an English scale word or a plain
+  integer >= 2 that is not a year; `counted_nouns.csv` lists the plural-looking words that
+  count nothing (3 years, Chapter 3 covers) and the words that cannot be a modifier.
+- A slash list with one unit (`25/20/16倍`, `EPS 1.2/1.5/1.8元`, `+5/-3/+2pct`) gives one
+  mention per value, each in that unit (the last one's magnitude word applies to all), the
+  sign written before each value kept; two values form a list only when they cannot be a
+  fraction (a decimal, or a first value not smaller than the second).
+- Signs are read as written (`同比+1.3%` = 1.3, `-1.2pct` = -1.2); decline words (`下滑超50%`,
+  `跌幅3.64%`) do not negate the value here: only the comparator (`超` = `>`) is read.
 """
 
 from __future__ import annotations
@@ -42,6 +56,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+import string
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
@@ -78,7 +93,8 @@ _TAIL_ZH = re.compile(
     r"[ \t]{0,2}(?P<mod1>多|余|几|来|\+)?[ \t]?"
     r"(?P<mag>万亿|千亿|百亿|十亿|千万|百万|十万|万|亿|千|百|兆|萬|億)?(?P<mod2>多|余)?"
 )
-_TAIL_EN = re.compile(r"[ \t]?(?P<emag>thousand|million|billion|trillion|bn|mn|mln|tn|trn|mm|k|m|b)(?![a-z])")
+_TAIL_EN = re.compile(
+    r"[ \t]?(?P<emag>thousand|million|billion|trillion|crores?|lakhs?|bn|mn|mln|tn|trn|mm|cr|k|m|b)(?![a-z])")
 _CONNECTOR = re.compile(r"[ \t]{0,2}(?:-|~|至|到)[ \t]{0,2}")
 _ARITHMETIC_AFTER = re.compile(r"[ \t]?(?:[-+*/×÷][ \t]?[0-9][0-9.,]*[ \t]?)+=")
 _FRACTION_AFTER = re.compile(r"/([0-9]+)(?![0-9./])")
@@ -87,14 +103,14 @@ _ZH_LEADING_DIGIT = re.compile(r"([一二两三四五六七八九])([十百千�
 _FAN_VALUES = {"": 100.0, "一": 100.0, "两": 300.0, "二": 300.0, "三": 700.0, "四": 1500.0}
 _PERCENT_PREFIX = {"百分之": 1.0, "千分之": 0.1, "万分之": 0.01}
 _MOD_COMPARATOR = {"多": ">", "余": ">", "几": ">", "来": "~", "+": ">="}
-_CURRENCY_PREFIXES = {
-    "US$": "USD", "HK$": "HKD", "NT$": "TWD", "S$": "SGD", "A$": "AUD", "C$": "CAD",
-    "$": "USD", "¥": "CNY", "￥": "CNY", "€": "EUR", "£": "GBP",
-    "RMB": "CNY", "CNY": "CNY", "USD": "USD", "HKD": "HKD", "EUR": "EUR", "JPY": "JPY", "GBP": "GBP",
-    "人民币": "CNY",
-}
-_CURRENCY_TUPLE = tuple(sorted(_CURRENCY_PREFIXES, key=len, reverse=True))
-_CURRENCY_LAST_CHARS = frozenset(c[-1] for c in _CURRENCY_PREFIXES)
+# A lower-case English plural after a number (100 million gamers, 5 new drugs), with at most one
+# modifier word between; which words qualify is decided against vocab/counted_nouns.csv.
+_EN_PLURAL = re.compile(r"[ \t](?:(?P<adj>[a-z]+(?:-[a-z]+)?)[ \t])?(?P<noun>[a-z]{2,}s)(?![A-Za-z0-9'’-])")
+_NOT_PLURAL_ENDINGS = ("ss", "us", "is", "ous")
+# 25/20/16倍, EPS 1.2/1.5/1.8元: one unit written once after a slash list of values.
+_SLASH_ITEMS = re.compile(r"(?:/[ \t]?[+-]?[0-9]+(?:\.[0-9]+)?(?![0-9,.]))+")
+_SLASH_ITEM = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+_AND = re.compile(r"[ \t]+and[ \t]+")
 # Characters right before a Chinese numeral that make it part of a word (统一, 唯一, 之一, 每一).
 _ZH_LEFT_STOP = frozenset("第统唯同之专单划均逐周初其任每某礼另万")
 _BULLETS = " \t•·●○◆◇■□▪Øøžl*-–"
@@ -131,6 +147,11 @@ class _Lexicon(NamedTuple):
     stopwords: tuple[str, ...]
     max_value: dict[str, float]
     follow_chars: frozenset[str]                  # every character that can start what follows a unit-bearing number
+    currencies: dict[str, str]                    # sign or code written before a number -> ISO code
+    currency_tuple: tuple[str, ...]               # the same, longest first
+    currency_last_chars: frozenset[str]
+    not_counted: frozenset[str]                   # plural-looking words after a number that count nothing
+    not_modifier: frozenset[str]                  # words that cannot sit between a number and its noun
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -145,13 +166,20 @@ def _split(cell: str | None) -> tuple[str, ...]:
 @functools.cache
 def _lexicon() -> _Lexicon:
     lexemes: list[_Lexeme] = []
+    currencies: dict[str, str] = {}
     for r in _rows("units.csv"):
+        if r["condition"] == "prefix":
+            currencies[r["surface"]] = r["unit"]
+            continue
         lexemes.append(_Lexeme(r["surface"], "unit", r["unit"], float(r["multiplier"]), r["family"], None,
                                r["case"] == "exact", _split(r["not_followed_by"]), r["condition"] or ""))
     for r in _rows("classifiers.csv"):
         lexemes.append(_Lexeme(r["surface"], "classifier", "count", 1.0, "count", r["surface"], True,
                                _split(r["not_followed_by"]), ""))
-    for r in _rows("counted_nouns.csv"):
+    noun_rows = _rows("counted_nouns.csv")
+    for r in noun_rows:
+        if r["kind"] != "noun":
+            continue
         lexemes.append(_Lexeme(r["surface"], "noun", "count", 1.0, "count", r["counted"], r["case"] == "exact",
                                (), ""))
     table: dict[str, list[_Lexeme]] = {}
@@ -179,7 +207,12 @@ def _lexicon() -> _Lexicon:
         context_tuple=tuple(context),
         stopwords=tuple(r["word"] for r in _rows("numeral_words.csv")),
         max_value={r["unit"]: float(r["max_value"]) for r in _rows("canonical_units.csv")},
-        follow_chars=frozenset(by_first) | frozenset("多余几来+万亿千百十兆萬億-~至到/)=*×÷tmbk"),
+        follow_chars=frozenset(by_first) | frozenset("多余几来+万亿千百十兆萬億-~至到/)=*×÷") | frozenset(string.ascii_lowercase),
+        currencies=currencies,
+        currency_tuple=tuple(sorted(currencies, key=len, reverse=True)),
+        currency_last_chars=frozenset(c[-1] for c in currencies),
+        not_counted=frozenset(r["surface"] for r in noun_rows if r["kind"] == "not_counted"),
+        not_modifier=frozenset(r["surface"] for r in noun_rows if r["kind"] == "not_modifier"),
     )
 
 
@@ -496,6 +529,11 @@ def find_quantities(text: str) -> tuple[list[QuantityMention], list[UnparsedMent
         if isinstance(result, int):
             consumed = pos = max(pos, result)
             continue
+        if isinstance(result, list):
+            found.extend(result)
+            consumed = result[-1].end
+            pos = max(pos, consumed)
+            continue
         if isinstance(result, UnparsedMention):
             unparsed.append(result)
         else:
@@ -516,7 +554,7 @@ def _special(lex: _Lexicon, text: str, lowered: str, s: int, e: int, value: floa
 
 
 def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.Match[str], kind: str,
-                    core_end: int) -> QuantityMention | UnparsedMention | int | None:
+                    core_end: int) -> QuantityMention | UnparsedMention | list[QuantityMention] | int | None:
     """Read one numeral candidate ending at core_end; an int return means "skip up to here" (arithmetic)."""
     s, e = m.start(), core_end
     vague_cmp: str | None = None
@@ -532,7 +570,7 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
     # Most numerals (years, list numbers, codes) have nothing unit-like after them: leave early.
     q = _skip_spaces(lowered, e)
     if (q >= len(lowered) or lowered[q] not in lex.follow_chars) and not (
-            kind_core == "ar" and folded[_skip_spaces_back(folded, s, 1) - 1:s][:1] in _CURRENCY_LAST_CHARS):
+            kind_core == "ar" and folded[_skip_spaces_back(folded, s, 1) - 1:s][:1] in lex.currency_last_chars):
         return None
 
     if kind_core == "ar":
@@ -561,6 +599,9 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
 
     # A fraction 1/4: a proper fraction with a small denominator, not part of a date (2024/3/14).
     if kind_core == "ar" and e < len(folded) and folded[e] == "/":
+        listed = _slash_list(lex, folded, lowered, text, s, e)
+        if listed is not None:
+            return listed
         fm = _FRACTION_AFTER.match(folded, e)
         if fm and "." not in core and "," not in core:
             num, den = int(core), int(fm[1])
@@ -603,17 +644,23 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
             start = s - 1
     # Currency sign or code before the number (US$3.5bn, 人民币8.6亿元, USD 3.5 billion).
     currency: str | None = None
-    j = _skip_spaces_back(folded, start, 1)
-    if folded.endswith(_CURRENCY_TUPLE, 0, j):
-        for c in _CURRENCY_TUPLE:
-            if folded.endswith(c, 0, j):
-                cstart = j - len(c)
-                if not (c[0].isalpha() and c.isascii() and cstart > 0 and _is_ascii_letter(folded[cstart - 1])):
-                    currency, start = _CURRENCY_PREFIXES[c], cstart
-                break
+    cur = _currency_before(lex, folded, start)
+    if cur is not None:
+        currency, start = cur
+
+    # between US$19.6 billion and US$20.4 billion, between 51 and 53 percent: a range.
+    if low is None and not accounting and amount.mod is None:
+        j = _skip_spaces_back(lowered, start)
+        if lowered.endswith("between", 0, j) and not (j > 7 and _is_ascii_letter(lowered[j - 8])):
+            cand = _between_high(lex, folded, lowered, text, amount, currency)
+            if cand is not None:
+                low, high = amount, cand
+                unit = high.unit
 
     end = high.end
     if unit is None and currency is None:
+        if kind_core == "ar" and low is None and sign == 1.0:
+            return _english_count(lex, folded, lowered, text, core, start, amount)
         return None
     if unit is not None and not _unit_allowed(high, folded, lowered):
         return None
@@ -695,6 +742,118 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
         comparator, _ = _prefix_comparator(lex, lowered, start)
     return QuantityMention(start, surface_end, text[start:surface_end], value, value_high, canonical,
                            comparator or "=", counted, unit_surface)
+
+
+def _currency_before(lex: _Lexicon, folded: str, pos: int) -> tuple[str, int] | None:
+    """(ISO code, start) of a currency sign or code ending right before pos (one space allowed)."""
+    j = _skip_spaces_back(folded, pos, 1)
+    if not folded.endswith(lex.currency_tuple, 0, j):
+        return None
+    for c in lex.currency_tuple:
+        if folded.endswith(c, 0, j):
+            cstart = j - len(c)
+            if c[0].isalpha() and c.isascii() and cstart > 0 and _is_ascii_letter(folded[cstart - 1]):
+                return None
+            return lex.currencies[c], cstart
+    return None
+
+
+def _between_high(lex: _Lexicon, folded: str, lowered: str, text: str, low: _Amount, currency: str | None
+                  ) -> _Amount | None:
+    """The high end of `between X and Y` when Y is written like X (same currency, compatible unit)."""
+    am = _AND.match(lowered, low.end)
+    if am is None:
+        return None
+    q = am.end()
+    if currency is not None:
+        c = next((c for c in lex.currency_tuple if folded.startswith(c, q)), None)
+        if c is None or lex.currencies[c] != currency:
+            return None
+        q = _skip_spaces(folded, q + len(c), 1)
+    nm = _AMOUNT_AT.match(folded, q)
+    if nm is None or nm.lastgroup != "ar":
+        return None
+    high = _read_amount(lex, folded, lowered, text, "ar", nm.start(), nm.end(), nm.end())
+    if high.mod is not None or high.value is None:
+        return None
+    if currency is not None:
+        ok = high.unit is None and low.unit is None and (high.has_magnitude or not low.has_magnitude)
+    else:
+        ok = _range_compatible(low, high)
+    return high if ok else None
+
+
+def _english_count(lex: _Lexicon, folded: str, lowered: str, text: str, core: str, start: int,
+                   amount: _Amount) -> QuantityMention | None:
+    """100 million gamers, 1,200 employees, 5 new drugs: a lower-case plural after the number.
+
+    Only after an English scale word, or after a plain integer >= 2 that is not a year;
+    durations, verbs and fillers (3 years, Chapter 3 covers) are listed as not_counted.
+    """
+    value = amount.value
+    if value is None or amount.problem:
+        return None
+    if not amount.has_magnitude:
+        if "." in core or value < 2 or (_YEAR_LIKE.fullmatch(core) is not None):
+            return None
+    m = _EN_PLURAL.match(folded, amount.end)
+    if m is None:
+        return None
+    noun, adj = m["noun"], m["adj"]
+    if noun in lex.not_counted or noun.endswith(_NOT_PLURAL_ENDINGS) or noun in lex.not_modifier:
+        return None
+    if adj is not None and (adj in lex.not_modifier or adj in lex.not_counted):
+        return None
+    end = m.end()
+    cmp_after = _suffix_comparator(lex, lowered, end)
+    comparator = cmp_after or (_MOD_COMPARATOR[amount.mod] if amount.mod else None)
+    if comparator is None:
+        comparator, _ = _prefix_comparator(lex, lowered, start)
+    return QuantityMention(start, end, text[start:end], value, None, "count", comparator or "=", noun,
+                           text[amount.mag_start:end].strip())
+
+
+def _slash_list(lex: _Lexicon, folded: str, lowered: str, text: str, s: int, e: int
+                ) -> list[QuantityMention] | None:
+    """25/20/16倍, 1.2/1.5/1.8元: each value its own mention in the unit written after the last.
+
+    Two values count as a list only when they cannot be a fraction (1/4) or a date (2024/3/14
+    has no unit after it): a decimal, or a first value not smaller than the second.
+    """
+    lm = _SLASH_ITEMS.match(folded, e)
+    if lm is None:
+        return None
+    items = [(s, e)] + [(x.start(), x.end()) for x in _SLASH_ITEM.finditer(folded, lm.start(), lm.end())]
+    if len(items) == 2:
+        a, b = folded[items[0][0]:items[0][1]], folded[items[1][0]:items[1][1]].lstrip("+-")
+        if "." not in a + b and int(a) < int(b):
+            return None
+    last_s, last_e = items[-1]
+    core_s = last_s + 1 if folded[last_s] in "+-" else last_s
+    last = _read_amount(lex, folded, lowered, text, "ar", core_s, last_e, last_e)
+    if last.unit is None or last.problem or not _unit_allowed(last, folded, lowered):
+        return None
+    lx = last.unit.lexeme
+    unit_surface = text[last.mag_start:last.end].strip()
+    out: list[QuantityMention] = []
+    for i, (a, b) in enumerate(items):
+        start = a
+        if i == 0 and a > 0 and folded[a - 1] in "+-" and not (
+                a > 1 and folded[a - 2].isascii() and folded[a - 2].isalnum()):
+            start = a - 1
+        raw = folded[start:b]
+        value = parse_arabic(raw.lstrip("+-"))
+        if value is None:
+            return None
+        sign = -1.0 if raw.startswith("-") else 1.0
+        end = last.end if i == len(items) - 1 else b
+        value = _mul(sign, value, last.magnitude, lx.multiplier)
+        cmp = "="
+        if i == 0:
+            cmp = _prefix_comparator(lex, lowered, start)[0] or "="
+        out.append(QuantityMention(start, end, text[start:end], value, None, lx.unit, cmp,
+                                   last.unit.counted if lx.unit == "count" else None, unit_surface))
+    return out
 
 
 def _change_not_range(folded: str, s: int, connector: str) -> bool:

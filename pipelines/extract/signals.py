@@ -43,11 +43,28 @@ _NON_CJK = re.compile(f"[^{_CJK}]")
 # A period leads its sentence when only bullets, list numbers (`1 )`, `Ø`, `ž`: scraped
 # glyphs) and a preposition (`从 2024Q1 业绩来看`) stand before it.
 LEADING_PREFIX = re.compile(f"[^{_CJK}]{{0,8}}(?:从|就|在|于|截至|截止)?\\s*")
-# Companies in one listing are joined only by these (`金山办公、用友网络、石基信息`).
-_LIST_JOINER = re.compile(r"[\s、/和与及]*(?:以及)?[\s、/]*")
+# A stock code after a name (`德明利(001309.SZ)`, `NVIDIA (NASDAQ: NVDA)`) belongs to the listing.
+_CODE = r"\(\s*(?:[A-Za-z]+\s*:\s*)?[0-9A-Za-z]{1,6}(?:\.[A-Za-z]{1,4})?\s*\)"
+_LIST_SEP = r"(?:[、/和与及&]|以及|and\b|,\s*(?:and\s+)?)"
+# Companies in one listing are joined only by separators and codes; a coded name the lexicon
+# does not know (`佰维存储(688525.SH)大为股份(002213.SZ)江波龙`) is skipped, not a break.
+_LIST_JOINER = re.compile(
+    rf"\s*(?:{_CODE}\s*)?(?:{_LIST_SEP}\s*)?(?:[{_CJK}A-Za-z]{{2,8}}\s*{_CODE}\s*(?:{_LIST_SEP}\s*)?)*"
+)
 # Only a reporting period carries over to later sentences: a leading event date
 # (`2024年3月，国家药监局批准…`) says when something happened, not which results follow.
-_REPORTING_KINDS = frozenset({"quarter", "quarters", "half", "year", "years", "ytd", "months", "ttm"})
+_REPORTING_KINDS = frozenset({"quarter", "quarters", "half", "year", "years", "ytd", "months", "ttm",
+                              "fiscal_quarter", "fiscal_half", "fiscal_year"})
+# Stretches up to or since a point (`近三年`, `since 2020`) are not the period a result is stated for.
+_NON_STATEMENT_KINDS = frozenset({"trailing", "since", "coming"})
+# A period written before `相比` is the comparison base (`于今年二季度 302 亿元相比减少 9.5%`).
+_COMPARISON_AFTER = re.compile(r"[^,;:。，；：]{0,16}?(?:相比|相较|对比)")
+# English comparison bases (`up 22% from Q3`) and end dates of a named period (`quarter ended January 28`).
+_EN_NOT_STATEMENT_BEFORE = re.compile(
+    r"(?:\b(?:from|than|with|versus|vs\.?|over|against)\s+(?:the\s+|a\s+)?|\b(?:ended|ending|ends)\s+)$", re.I
+)
+_QUARTER_CUE = re.compile(r"(?i:quarter)|季度|单季|Q[1-4]")
+_YEAR_CUE = re.compile(r"(?i:full[- ]year|annual|fiscal year)|全年|年度")
 _NEGATIVE_NUMBER = re.compile(r"\s*(?:了|至|为)?\s*-\s*\d")
 # A period written as a comparison base (`较去年同期`, `相比2023年`) is not the period of the statement.
 _COMPARISON_BEFORE = ("较", "比", "相比", "相较", "对比", "较上年", "较去年")
@@ -60,6 +77,11 @@ _TITLE_REACH, _TITLE_LINES, _TITLE_LINE_MAX = 300, 3, 120
 _CARRY_MAX_LEFTOVER = 2     # CJK chars a clause may hold and still have no subject of its own
 _GAP_MAX_LEFTOVER = 6       # CJK chars allowed between a company and its phrase (`的游戏收入`)
 _EXEMPLAR_MAX_LEFTOVER = 24  # after `等` / `为代表的` a group noun phrase follows the examples
+_EN_ASPECT_BEFORE = {"en_move": 120, "en_verb": 60, "en_beat": 80, "en_record": 40}  # chars searched back for the aspect
+_EN_AFTER_REACH = 48        # chars after `record` / `beat` / `raised` searched for its aspect or expectation noun
+_EN_SAID = re.compile(r"\s*(?:said|says|stated|noted|added)\b")
+_PARENTHETICAL = re.compile(r"--[^\n]*?--|\([^()\n]*\)")
+_NUMBER_AFTER = re.compile(r"\s*(?:了|至|为|by)?\s*[-+]?[$¥]?\d")
 
 
 class SignalMention(NamedTuple):
@@ -90,6 +112,11 @@ def alternation(words: Sequence[str]) -> str:
     """A regex alternation of literal words, longest first so the longest wins at a position."""
     uniq = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
     return "|".join(re.escape(w) for w in uniq)
+
+
+def _cased(words: Sequence[str]) -> str:
+    """An alternation of English words in lower, Capitalized and UPPER form (no IGNORECASE: it slows the CJK scan)."""
+    return alternation([v for w in words for v in (w, w[:1].upper() + w[1:], w.upper())])
 
 
 class SignalLexicon:
@@ -129,6 +156,20 @@ class SignalLexicon:
         self.anaphor = re.compile(alternation(words("anaphor")))
         self.oblique = tuple(sorted(words("oblique"), key=len, reverse=True))
         self.source = tuple(sorted(words("source"), key=len, reverse=True))
+        self.exemplar = tuple(words("exemplar"))
+        self.en_rows = {r["phrase"]: (r["kind"], r["direction"], r["strength"] or None)
+                        for kind in ("en_verb", "en_move", "en_record", "en_beat", "en_guidance")
+                        for r in by_kind.get(kind, [])}
+        # The leading class lets `re` skip CJK text fast (measured 15x on the seed report).
+        self.en_phrase = re.compile(
+            "(?=[A-Za-z])(?<![A-Za-z-])(?:" + "|".join(
+                f"(?P<{kind}>{_cased(words(kind))})" for kind in ("en_verb", "en_record", "en_beat", "en_guidance")
+            ) + f"|(?P<en_move>{_cased(words('en_move'))})(?=\\s+(?:by\\s+)?[-+]?[$]?\\d))(?![A-Za-z-])"
+        )
+        self.en_expectation = re.compile(f"(?<![A-Za-z])(?:{_cased(words('en_expectation'))})(?![A-Za-z])")
+        self.en_modal = re.compile(f"(?<![A-Za-z])(?:{_cased(words('en_modal'))})\\s+(?:be\\s+|have\\s+)?$")
+        self.en_oblique = re.compile(f"(?<![A-Za-z])(?:{_cased(words('en_oblique'))})\\s+$")
+        self.en_negator = re.compile(f"(?<![A-Za-z])(?:{_cased(words('en_negator'))})\\s+(?:have\\s+|be\\s+)?$")
         self.aspect_of: dict[str, str] = {}
         for r in aspect_rows:
             for kw in r["keywords"].split("|"):
@@ -192,6 +233,8 @@ class MentionIndex:
         self.period_starts = [p.start for p in self.periods]
         self.breaks = [m.start() for m in re.finditer("\n", folded)]
         self.title_company = self._title_company()
+        self.main_company = self.title_company[0] if self.title_company else self._dominant_company()
+        self.title_end = self._title_line_end()
 
     def sentence_at(self, pos: int) -> Sentence | None:
         i = bisect.bisect_right(self.sentence_starts, pos) - 1
@@ -244,7 +287,9 @@ class MentionIndex:
 
     def is_oblique(self, mention: EntityMention, lexicon: SignalLexicon) -> bool:
         before = self.folded[max(0, mention.start - 4):mention.start].rstrip()
-        return before.endswith(lexicon.oblique)
+        if before.endswith(lexicon.oblique):
+            return True
+        return bool(lexicon.en_oblique.search(self.folded, max(0, mention.start - 12), mention.start))
 
     def is_source(self, mention: EntityMention, lexicon: SignalLexicon) -> bool:
         before = self.folded[max(0, mention.start - 4):mention.start].rstrip()
@@ -300,6 +345,27 @@ class MentionIndex:
                 named.setdefault(e.entity_id, (e, line.end()))
         return next(iter(named.values())) if len(named) == 1 else None
 
+    def _dominant_company(self) -> EntityMention | None:
+        """The company named at least 3 times and twice as often as any other (a one-company release)."""
+        counts: dict[str, int] = {}
+        first: dict[str, EntityMention] = {}
+        for e in self.companies:
+            counts[e.entity_id] = counts.get(e.entity_id, 0) + 1
+            first.setdefault(e.entity_id, e)
+        if not counts:
+            return None
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        top_id, top = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0
+        return first[top_id] if top >= 3 and top >= 2 * runner_up else None
+
+    def _title_line_end(self) -> int:
+        """End of the first non-empty line when it is short enough to be a title, else 0."""
+        line = re.search(r"[^\n]*\S[^\n]*", self.folded[:_TITLE_REACH])
+        if line is None or line.end() - line.start() > _TITLE_LINE_MAX:
+            return 0
+        return line.end()
+
     def anaphor_at_subject(self, lo: int, hi: int, lexicon: SignalLexicon) -> re.Match[str] | None:
         """An anaphor in [lo, hi) with nothing but periods and function words before it in the clause."""
         for m in lexicon.anaphor.finditer(self.folded, lo, hi):
@@ -314,8 +380,42 @@ class MentionIndex:
 def _usable_signal_period(index: MentionIndex, p: PeriodMention) -> bool:
     if p.status_hint == "forecast" or p.kind == "same_period" or "同期" in p.surface:
         return False
+    if p.kind in _NON_STATEMENT_KINDS:
+        return False
     before = index.folded[max(0, p.start - 3):p.start].rstrip()
-    return not before.endswith(_COMPARISON_BEFORE)
+    if before.endswith(_COMPARISON_BEFORE) or _COMPARISON_AFTER.match(index.folded, p.end):
+        return False
+    return not _EN_NOT_STATEMENT_BEFORE.search(index.folded[max(0, p.start - 16):p.start])
+
+
+def _is_reporting(p: PeriodMention) -> bool:
+    return p.kind in _REPORTING_KINDS
+
+
+def _title_periods(index: MentionIndex, usable: list[PeriodMention]) -> list[PeriodMention]:
+    """The distinct reporting periods a report's title line states (`2024年一季报点评`, `Fourth Quarter and Fiscal 2024`)."""
+    end = index.title_end
+    found: dict[tuple[dt.date, dt.date], PeriodMention] = {}
+    for p in usable:
+        if p.start >= end:
+            break
+        if _is_reporting(p):
+            found.setdefault((p.period_start, p.period_end), p)
+    return list(found.values())
+
+
+def _title_period(title: list[PeriodMention], cue_text: str) -> PeriodMention | None:
+    """The title period a statement without its own refers to: the one of the granularity the
+    statement names (`quarterly revenue`, `全年`), else the only one; None when that is ambiguous."""
+    if not title:
+        return None
+    quarter = bool(_QUARTER_CUE.search(cue_text))
+    year = bool(_YEAR_CUE.search(cue_text))
+    pool = title
+    if quarter != year:
+        pool = [p for p in title if ((p.period_end - p.period_start).days < 100 if quarter
+                                     else (p.period_end - p.period_start).days >= 300)]
+    return pool[0] if len(pool) == 1 else None
 
 
 def _company_group(index: MentionIndex, in_clause: list[EntityMention]) -> list[EntityMention]:
@@ -328,13 +428,18 @@ def _company_group(index: MentionIndex, in_clause: list[EntityMention]) -> list[
     return group
 
 
+def _names_sector(index: MentionIndex, lo: int, hi: int) -> bool:
+    """Whether [lo, hi) names a sector or index (`申万医药生物行业`, entity type `other`): what follows is about it."""
+    return any(e.entity_type == "other" for e in index.entities_in(lo, hi))
+
+
 def _gap_allows(index: MentionIndex, lo: int, hi: int, lexicon: SignalLexicon) -> bool:
     """Whether the text between a subject and its phrase keeps the phrase about that subject."""
     gap = index.folded[lo:hi]
-    if lexicon.causative.search(gap):
+    if lexicon.causative.search(gap) or _names_sector(index, lo, hi):
         return False
     stripped = gap.lstrip()
-    limit = _EXEMPLAR_MAX_LEFTOVER if stripped.startswith(("等", "为代表")) else _GAP_MAX_LEFTOVER
+    limit = _EXEMPLAR_MAX_LEFTOVER if stripped.startswith(lexicon.exemplar) else _GAP_MAX_LEFTOVER
     return len(index.leftover(lo, hi, lexicon)) <= limit
 
 
@@ -349,7 +454,7 @@ def _aspects_before(
     group = [found[-1]]
     for prev in reversed(found[:-1]):
         between = index.folded[prev[1]:group[0][0]]
-        if not re.fullmatch(r"\s*(?:端)?\s*(?:和|与|及|以及|、|或)\s*", between):
+        if not re.fullmatch(r"\s*(?:端)?\s*(?:和|与|及|以及|、|或|and|&)\s*", between):
             break
         group.insert(0, prev)
     seen: set[str] = set()
@@ -359,6 +464,44 @@ def _aspects_before(
             seen.add(g[2])
             out.append(g)
     return out
+
+
+class _Periods:
+    """The periods a signal can be stated for, indexed for the look-ups of `statement_period`."""
+
+    def __init__(self, index: MentionIndex) -> None:
+        self.index = index
+        self.usable = [p for p in index.periods if _usable_signal_period(index, p)]
+        self.starts = [p.start for p in self.usable]
+        self.leading = _leading_periods(index, self.usable)
+        self.leading_starts = [s for s, _ in self.leading]
+        self.title = _title_periods(index, self.usable)
+        # A digest that states one period only (`42家上市券商2024年…`) is about that period from there on;
+        # any second period (a date, another year) makes the statements without one ambiguous.
+        spans = {(p.period_start, p.period_end) for p in self.usable}
+        self.document = self.usable[0] if len(spans) == 1 and _is_reporting(self.usable[0]) else None
+
+    def statement_period(self, sent: Sentence, phrase_start: int, phrase_end: int) -> PeriodMention | None:
+        """The nearest period before the phrase in its sentence, else the paragraph's leading
+        period, else the title's period of the granularity the sentence names, else the
+        document's only period."""
+        usable = self.usable
+        i = bisect.bisect_left(self.starts, phrase_start) - 1
+        while i >= 0 and usable[i].start >= sent.start:
+            if usable[i].end <= phrase_start:
+                return usable[i]
+            i -= 1
+        para = self.index.paragraph_start(sent.start)
+        j = bisect.bisect_left(self.leading_starts, sent.start) - 1
+        if j >= 0 and self.leading[j][0] >= para:
+            return self.leading[j][1]
+        if sent.start < self.index.title_end:
+            return None     # the title states its periods itself
+        titled = _title_period(self.title, self.index.folded[sent.start:phrase_end])
+        if titled is not None:
+            return titled
+        # carried forward only: a heading above the period's first mention does not take it
+        return self.document if self.document is not None and self.document.end <= phrase_start else None
 
 
 def find_signals(
@@ -373,12 +516,24 @@ def find_signals(
     lexicon = load_signal_lexicon()
     folded = fold(text)
     index = MentionIndex(folded, sentences, entities, [p for p in periods if p.end <= len(text)])
-    usable = [p for p in index.periods if _usable_signal_period(index, p)]
-    usable_starts = [p.start for p in usable]
-    leading = _leading_periods(index, usable)
-    leading_starts = [s for s, _ in leading]
+    stated = _Periods(index)
     out: list[SignalMention] = []
     seen: set[tuple[str, str, int]] = set()
+
+    def emit(subjects: list[EntityMention], aspects: list[str], span_start: int, end: int, direction: str,
+             strength: str | None, period: PeriodMention | None, sent: Sentence, key_pos: int) -> None:
+        for company in subjects:
+            for aspect in aspects or [DEFAULT_ASPECT]:
+                key = (company.entity_id, aspect, key_pos)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(SignalMention(
+                    span_start, end, text[span_start:end], company.entity_id, company.canonical,
+                    aspect, direction, strength,
+                    period.period_start if period else None, period.period_end if period else None,
+                    sent.start, sent.end,
+                ))
 
     for sent in index.sentences:
         has_company = bool(index.entities_in(sent.start, sent.end, companies_only=True))
@@ -408,23 +563,44 @@ def find_signals(
                 # `营收1249亿元，同比下降4%`: the aspect sits in the clause that named the subject
                 back = max(last_phrase_end if last_phrase_end < anchor else sent.start, anchor - _SEGMENT_CAP)
                 aspects = _aspects_before(index, back, anchor, lexicon)
+            if not aspects and not carried:
+                elided = _elided_topic(index, lexicon, sent, cs, m)
+                if elided is None:
+                    continue
+                aspects = elided
             span_start = aspects[0][0] if aspects and aspects[0][0] >= cs else start
-            period = _statement_period(index, usable, usable_starts, leading, leading_starts, sent, start)
-            strength = lexicon.strength_of(m.group("mods"), verb)
-            for company in subjects:
-                for aspect in [a[2] for a in aspects] or [DEFAULT_ASPECT]:
-                    key = (company.entity_id, aspect, start)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    out.append(SignalMention(
-                        span_start, m.end(), text[span_start:m.end()], company.entity_id, company.canonical,
-                        aspect, direction, strength,
-                        period.period_start if period else None, period.period_end if period else None,
-                        sent.start, sent.end,
-                    ))
+            period = stated.statement_period(sent, start, m.end())
+            emit(subjects, [a[2] for a in aspects], span_start, m.end(), direction,
+                 lexicon.strength_of(m.group("mods"), verb), period, sent, start)
             last_subjects, last_phrase_end = subjects, m.end()
+    _english_signals(index, lexicon, stated, emit)
+    out.sort(key=lambda s: (s.start, s.end))
     return out
+
+
+def _elided_topic(
+    index: MentionIndex, lexicon: SignalLexicon, sent: Sentence, cs: int, m: re.Match[str]
+) -> list[tuple[int, int, str]] | None:
+    """The aspect a bare `公司 + 动词 + 数字` clause borrows from the parallel clause before it.
+
+    In `高管薪酬总额同比下滑31%,中信建投下降57%` the company's 下降 is about the previous
+    clause's topic (executive pay), not its performance: [] keeps the default aspect, a list
+    gives the borrowed aspect (`营收同比增长10%,比亚迪增长20%`), None drops the statement.
+    """
+    if cs <= sent.start or not _NUMBER_AFTER.match(index.folded, m.end()):
+        return []
+    pcs, pce = clause_bounds(index.folded, sent, max(sent.start, cs - 2))
+    previous = None
+    for pm in lexicon.phrase.finditer(index.folded, pcs, pce):
+        previous = pm
+    if previous is None or not _NUMBER_AFTER.match(index.folded, previous.end()):
+        return []
+    if index.entities_in(pcs, previous.start(), companies_only=True):
+        return []
+    aspects = _aspects_before(index, pcs, previous.start(), lexicon)
+    if aspects:
+        return aspects
+    return None if len(index.leftover(pcs, previous.start(), lexicon)) > _CARRY_MAX_LEFTOVER else []
 
 
 def _subjects(
@@ -440,7 +616,7 @@ def _subjects(
 
     A subject is carried when the clause has none of its own and continues the
     sentence's (`营收1249亿元，同比下降4%`). No companies when the clause's subject is
-    not a named company.
+    not a named company, or is a sector (`申万医药生物行业…同比持平`).
     """
     lo = max(cs, last_phrase_end)
     in_clause = index.entities_in(lo, phrase_start, companies_only=True)
@@ -449,6 +625,8 @@ def _subjects(
         if not _gap_allows(index, group[-1].end, phrase_start, lexicon):
             return [], 0, False
         return group, group[-1].end, False
+    if _names_sector(index, lo, phrase_start):
+        return [], 0, False
     anaphor = index.anaphor_at_subject(cs, phrase_start, lexicon)
     if anaphor is not None:
         if not _gap_allows(index, anaphor.end(), phrase_start, lexicon):
@@ -466,15 +644,27 @@ def _subjects(
         return [], 0, False
     if last_subjects:
         return last_subjects, lo, True
-    earlier = [e for e in index.entities_in(max(sent.start, lo - _SEGMENT_CAP), lo, companies_only=True)
-               if not index.is_oblique(e, lexicon)]
+    earlier = _earlier_companies(index, lexicon, max(sent.start, lo - _SEGMENT_CAP), lo)
     if earlier:
         return _company_group(index, earlier), lo, True
+    if _names_sector(index, sent.start, lo):
+        return [], 0, False
     # `公司2023年实现营收349亿元，同比增长15%`: the sentence's subject is an anaphor
     first_cs, _ = clause_bounds(index.folded, sent, sent.start)
     anaphor = index.anaphor_at_subject(first_cs, lo, lexicon)
     ref = index.resolve_anaphor(anaphor.start(), lexicon) if anaphor is not None else None
     return ([ref], lo, True) if ref else ([], 0, False)
+
+
+def _earlier_companies(index: MentionIndex, lexicon: SignalLexicon, lo: int, hi: int) -> list[EntityMention]:
+    """The non-oblique companies named in [lo, hi) after the last sector named there."""
+    out: list[EntityMention] = []
+    for e in index.entities_in(lo, hi):
+        if e.entity_type == "other":
+            out = []
+        elif e.entity_type == "company" and not index.is_oblique(e, lexicon):
+            out.append(e)
+    return out
 
 
 def _colon_topic(index: MentionIndex, lexicon: SignalLexicon, sent: Sentence, cs: int) -> list[EntityMention]:
@@ -496,7 +686,7 @@ def _leading_periods(index: MentionIndex, usable: list[PeriodMention]) -> list[t
     """(sentence start, period) for each period that leads its sentence (`2024Q1 业绩来看，…`)."""
     out = []
     for p in usable:
-        if p.kind not in _REPORTING_KINDS:
+        if not _is_reporting(p):
             continue
         sent = index.sentence_at(p.start)
         if sent is not None and LEADING_PREFIX.fullmatch(index.folded, sent.start, p.start):
@@ -505,23 +695,111 @@ def _leading_periods(index: MentionIndex, usable: list[PeriodMention]) -> list[t
     return out
 
 
-def _statement_period(
-    index: MentionIndex,
-    usable: list[PeriodMention],
-    usable_starts: list[int],
-    leading: list[tuple[int, PeriodMention]],
-    leading_starts: list[int],
-    sent: Sentence,
-    phrase_start: int,
-) -> PeriodMention | None:
-    """The nearest period before the phrase in its sentence, else the paragraph's leading period."""
-    i = bisect.bisect_left(usable_starts, phrase_start) - 1
-    while i >= 0 and usable[i].start >= sent.start:
-        if usable[i].end <= phrase_start:
-            return usable[i]
-        i -= 1
-    para = index.paragraph_start(sent.start)
-    j = bisect.bisect_left(leading_starts, sent.start) - 1
-    if j >= 0 and leading[j][0] >= para:
-        return leading[j][1]
+def _english_signals(index: MentionIndex, lexicon: SignalLexicon, stated: _Periods, emit) -> None:
+    """Signals in English earnings prose: `revenue up 265%`, `Record quarterly revenue`,
+    `net income fell`, `gross margin contracted`, `beat expectations`, `raised its guidance`.
+
+    Each needs its aspect (a bare `rose` says nothing about the company). The subject is the
+    company named before the phrase in its sentence, else `…, TSMC said`, else the document's
+    main company (a one-company press release names it in its headline or throughout).
+    """
+    folded = index.folded
+    for m in lexicon.en_phrase.finditer(folded):
+        kind = m.lastgroup
+        pos, end = m.start(), m.end()
+        sent = index.sentence_at(pos)
+        if sent is None or kind is None:
+            continue
+        before = folded[max(sent.start, pos - 24):pos]
+        if lexicon.en_negator.search(before) or lexicon.en_modal.search(before):
+            continue
+        _, direction, strength = lexicon.en_rows[m.group().lower()]
+        after_hi = min(sent.end, end + _EN_AFTER_REACH)
+        aspect: tuple[int, int, str] | None = None
+        if kind == "en_record":
+            if before.rstrip().endswith(" of") or folded.startswith((" date", " holder"), end):
+                continue    # `shareholders of record`, `record date`
+            aspect = _en_aspect_after(index, lexicon, end, after_hi) or _en_aspect_before(
+                index, lexicon, sent, _EN_ASPECT_BEFORE[kind], pos)
+        elif kind == "en_guidance":
+            # `raised its full-year operating income guidance`: the guidance keyword ends the object
+            aspect = _en_aspect_after(index, lexicon, end, after_hi, "guidance") or _en_aspect_before(
+                index, lexicon, sent, 20, pos)
+            if aspect is not None and aspect[2] != "guidance":
+                aspect = None
+        elif kind == "en_beat":
+            if not lexicon.en_expectation.search(folded, end, after_hi):
+                continue
+            aspect = _en_aspect_before(index, lexicon, sent, _EN_ASPECT_BEFORE[kind], pos) or (
+                pos, pos, DEFAULT_ASPECT)
+            if aspect[2] == "guidance":
+                aspect = (pos, pos, DEFAULT_ASPECT)
+        else:
+            aspect = _en_aspect_before(index, lexicon, sent, _EN_ASPECT_BEFORE[kind], pos)
+        if aspect is None:
+            continue
+        subjects = _en_subjects(index, lexicon, sent, min(pos, aspect[0]), end)
+        if not subjects:
+            continue
+        span_start = aspect[0] if aspect[0] < pos and pos - aspect[1] <= 24 else pos
+        span_end = max(end, aspect[1]) if aspect[0] >= end else end
+        period = stated.statement_period(sent, min(pos, aspect[0]), span_end)
+        emit(subjects, [aspect[2]], span_start, span_end, direction, strength, period, sent, pos)
+
+
+def _en_aspect_before(index: MentionIndex, lexicon: SignalLexicon, sent: Sentence, reach: int,
+                      hi: int) -> tuple[int, int, str] | None:
+    """The aspect keyword nearest before `hi` within `reach` characters of its sentence, not counting
+    parentheticals (`gross margin -- the difference between revenue and cost -- … up 0.1 points`):
+    a definition's keywords are not the subject, and its length does not push the subject out of reach."""
+    seg = index.folded[sent.start:hi]
+    pieces, last = [], 0
+    for p in _PARENTHETICAL.finditer(seg):
+        pieces.append((last, p.start()))
+        last = p.end()
+    pieces.append((last, len(seg)))
+    compact = "".join(seg[a:b] for a, b in pieces)
+    found = None
+    for a in lexicon.aspect.finditer(compact, max(0, len(compact) - reach)):
+        if a.group().isascii():
+            found = a
+    if found is None:
+        return None
+    offset = found.start()
+    for a, b in pieces:
+        if offset < b - a:
+            begin = sent.start + a + offset
+            return begin, begin + len(found.group()), lexicon.aspect_of[found.group().lower()]
+        offset -= b - a
     return None
+
+
+def _en_aspect_after(
+    index: MentionIndex, lexicon: SignalLexicon, lo: int, hi: int, wanted: str | None = None
+) -> tuple[int, int, str] | None:
+    """The first aspect keyword (of aspect `wanted`, if given) in [lo, hi) before any clause
+    punctuation (`record quarterly revenue`)."""
+    for a in lexicon.aspect.finditer(index.folded, lo, hi):
+        if re.search(r"[,;:.]", index.folded[lo:a.start()]) or not a.group().isascii():
+            return None
+        aspect = lexicon.aspect_of[a.group().lower()]
+        if wanted is None or aspect == wanted:
+            return a.start(), a.end(), aspect
+    return None
+
+
+def _en_subjects(
+    index: MentionIndex, lexicon: SignalLexicon, sent: Sentence, lo: int, hi: int
+) -> list[EntityMention]:
+    """The companies an English statement is about (see `_english_signals`)."""
+    before = _earlier_companies(index, lexicon, sent.start, lo)
+    if before:
+        return _company_group(index, before)
+    if _names_sector(index, sent.start, hi):
+        return []
+    for e in index.entities_in(hi, sent.end, companies_only=True):
+        if _EN_SAID.match(index.folded, e.end) and index.folded[max(hi, e.start - 3):e.start].rstrip().endswith(","):
+            return [e]
+    if index.entities_in(sent.start, sent.end, companies_only=True):
+        return []       # another company named in the sentence: its statement, not the document's
+    return [index.main_company] if index.main_company is not None else []

@@ -32,7 +32,7 @@ def test_assets_are_described_grouped_and_kinded():
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
         assert node.description, key
-        assert node.group_name in ("ingest", "extract", "warehouse"), key
+        assert node.group_name in ("ingest", "extract", "warehouse", "present"), key
         assert node.kinds, key
 
 

@@ -5,6 +5,11 @@ win over the short names inside them (京东方 over 京东), that ASCII aliases
 boundaries (Meta is not in MetaLLM), that government bodies, products and full
 company names the lexicon lacks are found by patterns with deterministic ids, that
 spans slice the original text, and that the seed report's expected entities are found.
+
+Also pins the sector family (industries, sectors and markets from several industries
+as type `other`, role `sector`, found only with a cue and never inside company names),
+the list rule for insurer/broker short forms (平安、太保、国寿、新华), and the aliases
+stopped by what follows them (中东部 is not 中东, US$ and U.S. dollar are not 美国).
 """
 
 from __future__ import annotations
@@ -18,10 +23,12 @@ import pytest
 from pipelines.extract.entities import (
     ENTITY_TYPES,
     EXCHANGE_CODE,
+    SECTORS_PATH,
     derived_id,
     entity_rows,
     find_entities,
     load_lexicon,
+    sector_canonical,
     validate_lexicon,
 )
 
@@ -342,3 +349,238 @@ def test_validation_reports_problems(tmp_path: Path, rows: str, problem: str) ->
     path.write_text("# test lexicon\nentity_id,canonical,entity_type,aliases,exchange_code,parent_id,role\n" + rows,
                     encoding="utf-8")
     assert any(problem in p for p in validate_lexicon(path))
+
+
+def _sectors(text: str) -> dict[str, str]:
+    """surface -> canonical of the sector mentions in text."""
+    return {m.surface: m.canonical for m in find_entities(text) if m.source == "sector"}
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "canonical"),
+    [
+        # pharma
+        ("申万医药生物行业499家上市公司中483家发布业绩", "申万医药生物行业", "申万医药生物行业"),
+        ("2024年医药行业受集采、医保目录动态调整等政策影响整体承压", "医药行业", "医药行业"),
+        ("医疗器械板块上半年营收同比增长8%", "医疗器械板块", "医疗器械板块"),
+        ("创新药赛道持续火热,融资额回升", "创新药赛道", "创新药赛道"),
+        ("申万医药生物指数年内下跌 15%", "申万医药生物指数", "申万医药生物指数"),
+        ("- 传统中药企业因核心品种集采失标导致净利润下滑", "传统中药企业", "传统中药企业"),
+        ("- 化学制剂企业因2023年高基数导致营收下降", "化学制剂企业", "化学制剂企业"),
+        # consumer
+        ("24Q3白酒板块营收同比+1.3%、归母净利润同比+2.2%", "白酒板块", "白酒板块"),
+        ("2024年前三季度大众品板块实现营业总收入4645.4亿元", "大众品板块", "大众品板块"),
+        ("Q3消费力环比走弱,大众品表现分化", "大众品", "大众品"),
+        ("食品饮料行业Q3业绩分化", "食品饮料行业", "食品饮料行业"),
+        # brokerage, insurance, banks
+        ("42家上市券商2024年经纪业务净收入同比增长10%", "上市券商", "上市券商"),
+        ("36家券商经纪净收入增长", "券商", "券商"),
+        ("中小券商表现分化,第一创业营收35.32亿元", "中小券商", "中小券商"),
+        ("2018 年上半年,四家上市险企共实现净利润 885.71 亿元", "上市险企", "上市险企"),
+        ("保险行业 2018 年中报综述", "保险行业", "保险行业"),
+        ("10家上市银行净息差收窄", "上市银行", "上市银行"),
+        ("中国银行业总资产同比增长 8%", "中国银行业", "中国银行业"),
+        # energy
+        ("上半年,全国风电新增装机601万千瓦", "全国风电", "全国风电"),
+        ("上半年,风电发电量1490亿千瓦时", "风电", "风电"),
+        ("光伏电站1729万千瓦,同比减少16%", "光伏电站", "光伏电站"),
+        ("分布式光伏711万千瓦,同比增长2.9倍", "分布式光伏", "分布式光伏"),
+        ("集中式光伏新增装机同比下降", "集中式光伏", "集中式光伏"),
+        ("海上风电招标量创新高", "海上风电", "海上风电"),
+        ("上半年光伏发电市场规模快速扩大", "光伏发电市场", "光伏发电市场"),
+        ("国内储能市场装机量翻倍", "国内储能市场", "国内储能市场"),
+        ("钢铁行业产能利用率回落", "钢铁行业", "钢铁行业"),
+        # autos
+        ("新能源汽车渗透率突破50%", "新能源汽车", "新能源汽车"),
+        ("动力电池装机量同比增长40%", "动力电池", "动力电池"),
+        ("乘用车市场零售销量同比增长", "乘用车市场", "乘用车市场"),
+        ("三季度5家上市车企合计交付30万辆", "上市车企", "上市车企"),
+        # semiconductors and tech
+        ("分板块来看,半导体设备板块延续了去年中报呈现出的景气度", "半导体设备板块", "半导体设备板块"),
+        ("18家半导体设备公司今年上半年合计实现营收287.61亿元", "半导体设备公司", "半导体设备公司"),
+        ("A股159家申万半导体公司交出中期答卷", "申万半导体公司", "申万半导体公司"),
+        ("全球半导体累计销售额同比增速为17.06%", "全球半导体", "全球半导体"),
+        ("全球半导体市场规模将达到 6000 亿美元", "全球半导体市场", "全球半导体市场"),
+        ("预计中国 AI 服务器市场规模将达到 560 亿美元", "中国 AI 服务器市场", "中国AI服务器市场"),
+        ("AI 服务器市场出货量增长", "AI 服务器市场", "AI服务器市场"),
+        ("国内云计算市场增速放缓", "国内云计算市场", "国内云计算市场"),
+        ("存储芯片板块涨幅居前", "存储芯片板块", "存储芯片板块"),
+        # English
+        ("Revenue of the semiconductor industry rose 17% in 2024", "semiconductor industry", "semiconductor industry"),
+        ("The data center market grew 40% last year", "data center market", "data center market"),
+        ("Global semiconductor sales rose", "Global semiconductor", "global semiconductor"),
+        ("the US semiconductor industry lobbied", "US semiconductor industry", "US semiconductor industry"),
+        ("the AI server market will double", "AI server market", "AI server market"),
+        ("The global EV market slowed", "global EV market", "global EV market"),
+    ],
+)
+def test_sector_phrases(text: str, surface: str, canonical: str) -> None:
+    found = {m.surface: m for m in find_entities(text)}
+    assert surface in found, found
+    m = found[surface]
+    assert (m.canonical, m.entity_type, m.source) == (canonical, "other", "sector")
+    assert m.entity_id == derived_id(canonical)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "行业整体表现稳健",
+        "市场规模快速扩大",
+        "板块表现分化",
+        "头部企业业绩坚挺,腰部以下企业承压",
+        "医药公司普遍承压",                     # 公司 needs a count or a prefix
+        "他是一家半导体公司的工程师",            # 一家 = "a", not a group
+        "公司动力电池出货量同比增长",            # the company's own business
+        "新上市创新药放量",                      # 上市 = launched, not listed
+        "国内智算中心建设正在加速",              # a facility, not a sector
+        "文化工作领域",                          # 化工 inside 文化工作
+        "Record quarterly Data Center revenue of $18.4 billion",
+        "consumer internet companies",
+        "AI 大模型迭代迅速",
+    ],
+)
+def test_no_sector_without_cue(text: str) -> None:
+    assert _sectors(text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "canonical", "entity_type"),
+    [
+        ("公司与光伏发电设备有限公司签约", "光伏发电设备有限公司", "光伏发电设备有限公司", "company"),
+        ("比亚迪新能源汽车销量同比增长", "比亚迪", "比亚迪", "company"),
+        ("宁德时代动力电池装机量第一", "宁德时代", "宁德时代", "company"),
+        ("中国光伏行业协会预计", "中国光伏行业协会", "中国光伏行业协会", "organization"),
+        ("Semiconductor Industry Association data", "Semiconductor Industry Association", "美国半导体行业协会",
+         "organization"),
+        ("中国银行业务收入增长", "中国银行", "中国银行", "company"),
+        ("北京银行发布年报", "北京银行", "北京银行", "company"),
+        ("中国石油发布年报", "中国石油", "中国石油", "company"),
+    ],
+)
+def test_sector_noun_inside_a_name_is_not_a_sector(text: str, surface: str, canonical: str, entity_type: str) -> None:
+    found = _found(text)
+    assert found[surface][:2] == (canonical, entity_type), found
+    assert not any(surface in s or s in surface for s in _sectors(text)), _sectors(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "sector"),
+    [
+        ("申万医药生物行业499家上市公司", "申万医药生物行业"),
+        ("申万医药生物指数上涨", "申万医药生物指数"),
+        ("申万半导体行业指数", "申万半导体行业指数"),
+        ("申万一级行业计算机板块", "申万一级行业计算机板块"),
+    ],
+)
+def test_index_provider_prefix_beats_broker_alias(text: str, sector: str) -> None:
+    found = _found(text)
+    assert found[sector][1:] == ("other", "sector")
+    assert "申万" not in found
+
+
+def test_broker_alias_without_industry_is_the_broker() -> None:
+    assert _found("据申万统计,行业景气回升")["申万"][:2] == ("申万宏源", "company")
+    assert _found("申万宏源研究认为")["申万宏源"][:2] == ("申万宏源", "company")
+
+
+def test_sector_counts_stay_outside_the_span() -> None:
+    (m,) = [m for m in find_entities("42家上市券商经纪业务净收入") if m.source == "sector"]
+    assert (m.start, m.surface) == (3, "上市券商")
+
+
+def test_sector_ids_are_shared_across_spellings() -> None:
+    a = [m for m in find_entities("中国 AI 服务器市场规模") if m.source == "sector"]
+    b = [m for m in find_entities("中国AI服务器市场规模") if m.source == "sector"]
+    assert a[0].entity_id == b[0].entity_id == derived_id("中国AI服务器市场")
+    assert sector_canonical("Data  Center market") == "data center market"
+
+
+def test_sector_dim_row_has_role_sector() -> None:
+    rows = entity_rows(find_entities("白酒板块营收同比+1.3%,贵州茅台稳健"))
+    by_name = {r["canonical"]: r for r in rows}
+    assert by_name["白酒板块"]["role"] == "sector" and by_name["白酒板块"]["entity_type"] == "other"
+    assert by_name["白酒板块"]["source"] == "sector"
+    assert by_name["贵州茅台"]["role"] is None
+
+
+def test_sector_vocabulary_covers_industries() -> None:
+    lines = [line for line in SECTORS_PATH.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    header, *rows = [line.split(",") for line in lines]
+    assert header == ["sector", "standalone", "firms", "industry"]
+    nouns = [r[0] for r in rows]
+    assert len(nouns) >= 150 and len(set(nouns)) == len(nouns)
+    assert sum(n.isascii() for n in nouns) >= 30
+    assert {r[3] for r in rows} >= {"pharma", "consumer", "finance", "energy", "autos", "tech", "materials",
+                                    "industrials"}
+    assert all(r[1] in ("yes", "no") and r[2] in ("yes", "no") for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("平安、太保、国寿、新华代理人渠道新单保费分别下降 11.9%、19.7%",
+         {"平安": "中国平安", "太保": "中国太保", "国寿": "中国人寿", "新华": "新华保险"}),
+        ("上半年平安和国寿首年期交保费收入占比提升", {"平安": "中国平安", "国寿": "中国人寿"}),
+        ("太保和新华首年期交保费占比下降", {"太保": "中国太保", "新华": "新华保险"}),
+        ("平安和新华等险企加大保障型产品销售", {"平安": "中国平安", "新华": "新华保险"}),
+        ("人保、太平等险企", {"人保": "中国人保", "太平": "中国太平"}),
+        ("中信证券、华泰、国君、海通等头部券商", {"华泰": "华泰证券", "国君": "国泰君安", "海通": "海通证券"}),
+        ("险企中新华表现最好", {"新华": "新华保险"}),
+    ],
+)
+def test_short_forms_in_a_list_of_peers(text: str, expected: dict[str, str]) -> None:
+    found = _found(text)
+    assert {s: found[s][0] for s in expected if s in found} == expected, found
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("新华社报道,新华网转载", "新华"),
+        ("新华和平安两个词", "新华"),
+        ("新华和平安两个词", "平安"),
+        ("平安夜的街道", "平安"),
+        ("天下太平", "太平"),
+        ("太平洋地区的航线", "太平洋"),
+        ("新华书店、平安大街", "平安"),
+    ],
+)
+def test_ambiguous_short_forms_need_a_cue(text: str, absent: str) -> None:
+    assert absent not in _found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("中东部和南方地区占比超过50%", "中东"),
+        ("中东部地区风电装机", "中东"),
+        ("posted NT$247.85 billion (US$7.60 billion) in net profit", "US"),
+        ("the Taiwan dollar against the U.S. dollar", "U.S."),
+        ("the Taiwan dollar against the U.S. dollar", "Taiwan"),
+        ("a stronger US dollar", "US"),
+        ("the Hong Kong dollar peg", "Hong Kong"),
+    ],
+)
+def test_alias_stopped_by_the_next_word(text: str, absent: str) -> None:
+    assert absent not in _found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "canonical"),
+    [
+        ("中东部分国家需求旺盛", "中东", "中东"),
+        ("中东地区油气投资", "中东地区", "中东"),
+        ("the US economy slowed", "US", "美国"),
+        ("U.S. export controls tightened", "U.S.", "美国"),
+        ("Taiwan Semiconductor Manufacturing Co. (TSMC) on Thursday reported", "TSMC", "台积电"),
+        ("NVIDIA (NASDAQ: NVDA) today reported revenue", "NVIDIA", "英伟达"),
+        ("NVIDIA RTX, introduced less than six years ago", "NVIDIA RTX", "NVIDIA RTX"),
+        ("其 20.1% 的综合毛利率中,包含大众集团支付的 23 亿元技术服务费", "大众集团", "大众汽车"),
+        ("华林证券大跌84%,首创证券逆势增长91%", "首创证券", "首创证券"),
+        ("华北制药归母净利润1.27亿元", "华北制药", "华北制药"),
+    ],
+)
+def test_dev_set_names(text: str, surface: str, canonical: str) -> None:
+    found = _found(text)
+    assert found[surface][0] == canonical, found

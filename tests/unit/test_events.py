@@ -7,7 +7,12 @@ cue holds (发布 + 招标公告 = tender, 发布 + 意见 by a government body 
 that is only a date; the subject as the leftmost name, `公司`/`其` resolved to the
 last company named, or the sentence's subject for a subjectless clause; no event
 without a date or a subject, for plans, negations, titles, forecasts and multi-year
-spans; and one event key for the same event stated twice. Sentences come from the
+spans; and one event key for the same event stated twice. English triggers
+(`completed the acquisition of`, `unveiled`, `cash dividend … on March 27, 2024`)
+take their date from `on`/`in` after the trigger or from the sentence, never from the
+object (`Results for Fiscal 2024`); a scheduled dividend is an event despite `will`;
+a price cut named as a cause (`降价导致`) and a name across a missed sentence break
+are not events. Sentences come from the
 seed report and from typical broker prose in other industries (batteries, pharma,
 banks, autos, semiconductors). The last test runs the real entity and period
 extractors on the seed report when they are importable.
@@ -23,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.extract.events import event_types, find_events
-from pipelines.extract.mentions import EntityMention, PeriodMention
+from pipelines.extract.mentions import EntityMention, PeriodMention, Sentence
 from pipelines.extract.sentences import split_sentences
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -236,6 +241,132 @@ def test_event_rows(text: str, names: list, periods: list[tuple], expected: set[
 )
 def test_no_event(text: str, names: list, periods: list[tuple]) -> None:
     assert events(text, names, periods) == []
+
+
+def day(surface: str, iso: str) -> tuple:
+    return (surface, iso, iso, "day")
+
+
+@pytest.mark.parametrize(
+    "text, names, periods, expected",
+    [
+        pytest.param(
+            "NVIDIA will pay its next quarterly cash dividend of $0.04 per share on March 27, 2024, "
+            "to all shareholders of record on March 6, 2024.",
+            ["NVIDIA"], [day("March 27, 2024", "2024-03-27"), day("March 6, 2024", "2024-03-06")],
+            {("dividend", "NVIDIA", "2024-03-27", "2024-03-27")},
+            id="scheduled-dividend-dated-by-payment-day",
+        ),
+        pytest.param(
+            "Costco declared a quarterly cash dividend of $1.16 per share, payable on May 10, 2024.",
+            ["Costco"], [day("May 10, 2024", "2024-05-10")],
+            {("dividend", "Costco", "2024-05-10", "2024-05-10")},
+            id="retail-dividend-payable-on",
+        ),
+        pytest.param(
+            "2024年7月10日,中国神华派发现金红利。",
+            ["中国神华"], [day("2024年7月10日", "2024-07-10")],
+            {("dividend", "中国神华", "2024-07-10", "2024-07-10")},
+            id="chinese-dividend",
+        ),
+        pytest.param(
+            "On March 18, 2024, NVIDIA unveiled the Blackwell platform.",
+            ["NVIDIA", ("Blackwell", "product")], [day("March 18, 2024", "2024-03-18")],
+            {("launch", "NVIDIA", "2024-03-18", "2024-03-18")},
+            id="english-unveiled-after-date",
+        ),
+        pytest.param(
+            "Toyota launched the new Camry in January 2024.",
+            ["Toyota", ("Camry", "product")], [("January 2024", "2024-01-01", "2024-01-31", "month")],
+            {("launch", "Toyota", "2024-01-01", "2024-01-31")},
+            id="english-launched-in-month",
+        ),
+        pytest.param(
+            "On June 5, 2023, Apple announced the launch of the Vision Pro headset.",
+            ["Apple", ("Vision Pro", "product")], [day("June 5, 2023", "2023-06-05")],
+            {("launch", "Apple", "2023-06-05", "2023-06-05")},
+            id="english-announced-the-launch",
+        ),
+        pytest.param(
+            "Pfizer completed the acquisition of Seagen on December 14, 2023.",
+            ["Pfizer", "Seagen"], [day("December 14, 2023", "2023-12-14")],
+            {("acquisition", "Pfizer", "2023-12-14", "2023-12-14")},
+            id="pharma-completed-acquisition",
+        ),
+        pytest.param(
+            "In January 2024, Samsung signed an agreement with Naver to develop AI chips.",
+            ["Samsung", "Naver"], [("January 2024", "2024-01-01", "2024-01-31", "month")],
+            {("agreement", "Samsung", "2024-01-01", "2024-01-31")},
+            id="semis-signed-agreement",
+        ),
+        pytest.param(
+            "The FDA approved Leqembi on July 6, 2023.",
+            [("FDA", GOV), ("Leqembi", "product")], [day("July 6, 2023", "2023-07-06")],
+            {("approval", "FDA", "2023-07-06", "2023-07-06")},
+            id="regulator-approved",
+        ),
+        pytest.param(
+            "2024年6月,恒瑞医药的阿得贝利单抗注射液获批上市。",
+            ["恒瑞医药", ("阿得贝利单抗注射液", "product")], [("2024年6月", "2024-06-01", "2024-06-30", "month")],
+            {("approval", "恒瑞医药", "2024-06-01", "2024-06-30")},
+            id="approved-for-market-is-an-approval-not-a-listing",
+        ),
+        pytest.param(
+            "The National Bureau of Statistics released data on March 1, 2024.",
+            [("National Bureau of Statistics", GOV)], [day("March 1, 2024", "2024-03-01")],
+            {("release", "National Bureau of Statistics", "2024-03-01", "2024-03-01")},
+            id="released-data-is-a-release-not-a-launch",
+        ),
+        pytest.param(
+            "2024年3月,比亚迪宣布降价。",
+            ["比亚迪"], [("2024年3月", "2024-03-01", "2024-03-31", "month")],
+            {("pricing", "比亚迪", "2024-03-01", "2024-03-31")},
+            id="price-cut",
+        ),
+        pytest.param(
+            "Shell completed the acquisition of Nature Energy for $2 billion. The company signed a contract with "
+            "Equinor on May 2, 2024.",
+            ["Shell", "Nature Energy", "Equinor"], [day("May 2, 2024", "2024-05-02")],
+            {("agreement", "Shell", "2024-05-02", "2024-05-02")},
+            id="english-anaphor-and-undated-acquisition",
+        ),
+    ],
+)
+def test_english_and_dated_corporate_events(text: str, names: list, periods: list[tuple], expected: set[tuple]) -> None:
+    assert event_rows(text, names, periods) == expected
+
+
+@pytest.mark.parametrize(
+    "text, names, periods",
+    [
+        pytest.param("NVIDIA Announces Financial Results for Fourth Quarter and Fiscal 2024", ["NVIDIA"],
+                     [("Fiscal 2024", "2023-01-30", "2024-01-28", "fiscal_year")], id="period-of-the-object"),
+        pytest.param("2023年,百利天恒因医保降价导致营收下降。", ["百利天恒"], [("2023年", "2023-01-01", "2023-12-31", "year")],
+                     id="price-cut-as-a-cause"),
+        pytest.param("受2023年集采降价和竞争加剧影响,华北制药利润承压。", ["华北制药"],
+                     [("2023年", "2023-01-01", "2023-12-31", "year")], id="price-cut-in-a-cause-phrase"),
+        pytest.param("Apple has not released the device in 2024.", ["Apple"], [("2024", "2024-01-01", "2024-12-31", "year")],
+                     id="english-negated"),
+        pytest.param("Intel plans to acquire Tower in 2024.", ["Intel", "Tower"], [("2024", "2024-01-01", "2024-12-31", "year")],
+                     id="english-plan"),
+        pytest.param("Exxon's dividend yield was 3.5% on March 1, 2024.", ["Exxon"], [day("March 1, 2024", "2024-03-01")],
+                     id="dividend-yield-is-a-measure"),
+        pytest.param("JPMorgan raised its guidance on April 12, 2024.", ["JPMorgan"], [day("April 12, 2024", "2024-04-12")],
+                     id="raised-guidance-is-not-financing"),
+        pytest.param("Apple announced a $110 billion buyback on May 2, 2024.", ["Apple"], [day("May 2, 2024", "2024-05-02")],
+                     id="announced-without-a-launch-word"),
+    ],
+)
+def test_no_english_or_cause_event(text: str, names: list, periods: list[tuple]) -> None:
+    assert events(text, names, periods) == []
+
+
+def test_subject_across_a_missed_sentence_break_is_dropped() -> None:
+    # A scraped digest with no sentence break between bullets: the name before `[2]` is not the actor.
+    text = "百利天恒、健友股份利润增幅均超500% [2] 中腰部企业挑战 - 化学制剂企业因2023年高基数、产品纳入集采及医保降价"
+    found = find_events(text, [Sentence(0, len(text))], entity_mentions(text, ["百利天恒", "健友股份"]),
+                        period_mentions(text, [("2023年", "2023-01-01", "2023-12-31", "year")]))
+    assert found == []
 
 
 def test_acquisition_participants() -> None:

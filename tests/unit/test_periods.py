@@ -41,25 +41,25 @@ FORMS = [
     ("Q3'24", "2024-07-01", "2024-09-30", "quarter", False),
     ("1Q24", "2024-01-01", "2024-03-31", "quarter", False),
     ("3Q2024", "2024-07-01", "2024-09-30", "quarter", False),
-    ("4QFY24", "2024-10-01", "2024-12-31", "quarter", False),
+    ("4QFY24", "2024-10-01", "2024-12-31", "fiscal_quarter", False),
     ("1H24", "2024-01-01", "2024-06-30", "half", False),
     ("2H23", "2023-07-01", "2023-12-31", "half", False),
     ("2024H1", "2024-01-01", "2024-06-30", "half", False),
     ("2024 H2", "2024-07-01", "2024-12-31", "half", False),
     ("H1 2024", "2024-01-01", "2024-06-30", "half", False),
-    ("FY2024Q4", "2024-10-01", "2024-12-31", "quarter", False),
-    ("FY2024 Q1", "2024-01-01", "2024-03-31", "quarter", False),
-    ("FY2024H1", "2024-01-01", "2024-06-30", "half", False),
-    ("FY24", "2024-01-01", "2024-12-31", "year", False),
-    ("FY2024", "2024-01-01", "2024-12-31", "year", False),
-    ("FY 2023", "2023-01-01", "2023-12-31", "year", False),
+    ("FY2024Q4", "2024-10-01", "2024-12-31", "fiscal_quarter", False),
+    ("FY2024 Q1", "2024-01-01", "2024-03-31", "fiscal_quarter", False),
+    ("FY2024H1", "2024-01-01", "2024-06-30", "fiscal_half", False),
+    ("FY24", "2024-01-01", "2024-12-31", "fiscal_year", False),
+    ("FY2024", "2024-01-01", "2024-12-31", "fiscal_year", False),
+    ("FY 2023", "2023-01-01", "2023-12-31", "fiscal_year", False),
     ("CY2024", "2024-01-01", "2024-12-31", "year", False),
     ("2025E", "2025-01-01", "2025-12-31", "year", False),
     ("2023A", "2023-01-01", "2023-12-31", "year", False),
     ("2026e", "2026-01-01", "2026-12-31", "year", False),
     ("2025-2027E", "2025-01-01", "2027-12-31", "years", False),
     ("2025-27E", "2025-01-01", "2027-12-31", "years", False),
-    ("FY24-26E", "2024-01-01", "2026-12-31", "years", False),
+    ("FY24-26E", "2024-01-01", "2026-12-31", "fiscal_years", False),
     ("2024Q4E", "2024-10-01", "2024-12-31", "quarter", False),
     ("2024H2E", "2024-07-01", "2024-12-31", "half", False),
     ("2024Q1-Q3", "2024-01-01", "2024-09-30", "ytd", False),
@@ -202,16 +202,16 @@ FORMS = [
     ("未来 3 年", "2025-01-01", "2027-12-31", "years", True),
     ("未来 6 个月", "2024-05-07", "2024-11-06", "coming", True),
     # English
-    ("Q2 FY2024", "2024-04-01", "2024-06-30", "quarter", False),
-    ("Q2 FY24", "2024-04-01", "2024-06-30", "quarter", False),
-    ("Q2 fiscal 2024", "2024-04-01", "2024-06-30", "quarter", False),
-    ("fiscal 2024", "2024-01-01", "2024-12-31", "year", False),
-    ("fiscal year 2024", "2024-01-01", "2024-12-31", "year", False),
+    ("Q2 FY2024", "2024-04-01", "2024-06-30", "fiscal_quarter", False),
+    ("Q2 FY24", "2024-04-01", "2024-06-30", "fiscal_quarter", False),
+    ("Q2 fiscal 2024", "2024-04-01", "2024-06-30", "fiscal_quarter", False),
+    ("fiscal 2024", "2024-01-01", "2024-12-31", "fiscal_year", False),
+    ("fiscal year 2024", "2024-01-01", "2024-12-31", "fiscal_year", False),
     ("July 2023", "2023-07-01", "2023-07-31", "month", False),
     ("Jul. 2023", "2023-07-01", "2023-07-31", "month", False),
     ("Sept 2023", "2023-09-01", "2023-09-30", "month", False),
     ("first quarter of 2024", "2024-01-01", "2024-03-31", "quarter", False),
-    ("fourth quarter of fiscal 2023", "2023-10-01", "2023-12-31", "quarter", False),
+    ("fourth quarter of fiscal 2023", "2023-10-01", "2023-12-31", "fiscal_quarter", False),
     ("2nd quarter 2024", "2024-04-01", "2024-06-30", "quarter", False),
     ("first half of 2024", "2024-01-01", "2024-06-30", "half", False),
     ("second half of 2024", "2024-07-01", "2024-12-31", "half", False),
@@ -371,7 +371,7 @@ SEED_EXPECTED = [
     (1146, "2024 3 14 日", "2024-03-14", "2024-03-14", "day"),
     (1270, "2024 2 月", "2024-02-01", "2024-02-29", "month"),
     (2363, "2024 年底", "2024-12-01", "2024-12-31", "late_year"),
-    (2494, "FY2024Q4", "2024-10-01", "2024-12-31", "quarter"),
+    (2494, "FY2024Q4", "2024-10-01", "2024-12-31", "fiscal_quarter"),
     (2508, "过去一年", "2023-05-07", "2024-05-06", "trailing"),
     (2633, "2019-2023 年", "2019-01-01", "2023-12-31", "years"),
     (3020, "2024 2027 年", "2024-01-01", "2027-12-31", "years"),
@@ -438,3 +438,214 @@ def test_any_text_gives_valid_non_overlapping_spans(text: str, doc_date: dt.date
         assert pm.period_start <= pm.period_end
         assert doc_date is not None or not pm.is_relative
     assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
+
+
+# Reporting periods stated by their last day: (text, surface, start, end, kind). A month-end date
+# covers whole calendar months; another date (52/53-week calendars) starts the day after the same
+# date N months earlier; calendar-aligned spans keep the calendar kinds, the others are fiscal_*.
+ENDED_FORMS = [
+    ("revenue for the fourth quarter ended January 28, 2024, of $22.1 billion",
+     "fourth quarter ended January 28, 2024", "2023-10-29", "2024-01-28", "fiscal_quarter"),
+    ("for the quarter ended June 30, 2024", "quarter ended June 30, 2024", "2024-04-01", "2024-06-30", "quarter"),
+    ("in the three months ended Sept. 30, 2023", "three months ended Sept. 30, 2023", "2023-07-01", "2023-09-30",
+     "quarter"),
+    ("Three Months Ended March 31, 2025", "Three Months Ended March 31, 2025", "2025-01-01", "2025-03-31", "quarter"),
+    ("for the six months ended 30 June 2024", "six months ended 30 June 2024", "2024-01-01", "2024-06-30", "half"),
+    ("nine months ended September 30, 2024", "nine months ended September 30, 2024", "2024-01-01", "2024-09-30",
+     "ytd"),
+    ("the fiscal year ended January 28, 2024", "fiscal year ended January 28, 2024", "2023-01-29", "2024-01-28",
+     "fiscal_year"),
+    ("for the year ended December 31, 2023", "year ended December 31, 2023", "2023-01-01", "2023-12-31", "year"),
+    ("year ended 31 December 2023", "year ended 31 December 2023", "2023-01-01", "2023-12-31", "year"),
+    ("the fiscal year ended September 28, 2024", "fiscal year ended September 28, 2024", "2023-09-29",
+     "2024-09-28", "fiscal_year"),
+    ("the quarter ending March 31, 2025", "quarter ending March 31, 2025", "2025-01-01", "2025-03-31", "quarter"),
+    ("the 13 weeks ended April 27, 2024", "13 weeks ended April 27, 2024", "2024-01-28", "2024-04-27",
+     "fiscal_quarter"),
+    ("52 weeks ended February 3, 2024", "52 weeks ended February 3, 2024", "2023-02-05", "2024-02-03", "fiscal_year"),
+    ("three months ended January 31, 2024", "three months ended January 31, 2024", "2023-11-01", "2024-01-31",
+     "fiscal_quarter"),
+    ("截至2024年6月30日止六个月", "截至2024年6月30日止六个月", "2024-01-01", "2024-06-30", "half"),
+    ("截至2024年9月30日止九个月", "截至2024年9月30日止九个月", "2024-01-01", "2024-09-30", "ytd"),
+    ("截至2023年12月31日止年度,收入", "截至2023年12月31日止年度", "2023-01-01", "2023-12-31", "year"),
+    ("截至 2024 年 3 月 31 日止三个月", "截至 2024 年 3 月 31 日止三个月", "2024-01-01", "2024-03-31", "quarter"),
+    ("截至2024年6月30日止六個月", "截至2024年6月30日止六個月", "2024-01-01", "2024-06-30", "half"),
+    ("2024年3月31日止财政年度", "2024年3月31日止财政年度", "2023-04-01", "2024-03-31", "fiscal_year"),
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "start", "end", "kind"), ENDED_FORMS, ids=[f[1] for f in ENDED_FORMS])
+def test_period_ended_on_a_date(text: str, surface: str, start: str, end: str, kind: str) -> None:
+    found = [p for p in find_periods(text, None) if p.surface == surface]
+    assert len(found) == 1, find_periods(text, None)
+    pm = found[0]
+    assert (pm.period_start, pm.period_end, pm.kind, pm.is_relative) == (d(start), d(end), kind, False)
+    assert text[pm.start:pm.end] == surface
+
+
+# Fiscal forms on a company calendar: (surface, fiscal_year_end_month, start, end, kind).
+# FY is named by the calendar year it ends in (NVIDIA FY2024 = Feb 2023 - Jan 2024).
+FISCAL_FORMS = [
+    ("FY2024", 1, "2023-02-01", "2024-01-31", "fiscal_year"),
+    ("fiscal 2024", 1, "2023-02-01", "2024-01-31", "fiscal_year"),
+    ("Fiscal Year 2024", 1, "2023-02-01", "2024-01-31", "fiscal_year"),
+    ("Q4 FY2024", 1, "2023-11-01", "2024-01-31", "fiscal_quarter"),
+    ("Q4 FY24", 1, "2023-11-01", "2024-01-31", "fiscal_quarter"),
+    ("4QFY24", 1, "2023-11-01", "2024-01-31", "fiscal_quarter"),
+    ("FY2025 Q1", 1, "2024-02-01", "2024-04-30", "fiscal_quarter"),
+    ("fourth quarter of fiscal 2024", 1, "2023-11-01", "2024-01-31", "fiscal_quarter"),
+    ("Q1 fiscal 2024", 9, "2023-10-01", "2023-12-31", "fiscal_quarter"),
+    ("FY2024", 9, "2023-10-01", "2024-09-30", "fiscal_year"),
+    ("FY2024H1", 6, "2023-07-01", "2023-12-31", "fiscal_half"),
+    ("FY2024", 6, "2023-07-01", "2024-06-30", "fiscal_year"),
+    ("2024财年", 6, "2023-07-01", "2024-06-30", "fiscal_year"),
+    ("2024财年第三财季", 9, "2024-04-01", "2024-06-30", "fiscal_quarter"),
+    ("2024财年Q1", 9, "2023-10-01", "2023-12-31", "fiscal_quarter"),
+    ("2024财年上半年", 9, "2023-10-01", "2024-03-31", "fiscal_half"),
+    ("2024财年第四季度", 1, "2023-11-01", "2024-01-31", "fiscal_quarter"),
+    ("2024年第二财季", 9, "2024-01-01", "2024-03-31", "fiscal_quarter"),
+    ("FY2024/25", 3, "2024-04-01", "2025-03-31", "fiscal_year"),
+    ("2024/25财年", 3, "2024-04-01", "2025-03-31", "fiscal_year"),
+    ("FY24-26E", 6, "2023-07-01", "2026-06-30", "fiscal_years"),
+    ("first six months of fiscal 2024", 9, "2023-10-01", "2024-03-31", "fiscal_ytd"),
+    # calendar forms keep the calendar whatever the company's fiscal year
+    ("2024Q4", 1, "2024-10-01", "2024-12-31", "quarter"),
+    ("Q4 2024", 1, "2024-10-01", "2024-12-31", "quarter"),
+    ("2024年四季度", 1, "2024-10-01", "2024-12-31", "quarter"),
+    ("CY2024", 1, "2024-01-01", "2024-12-31", "year"),
+    ("fourth quarter of 2024", 1, "2024-10-01", "2024-12-31", "quarter"),
+    ("full year 2024", 1, "2024-01-01", "2024-12-31", "year"),
+]
+
+
+@pytest.mark.parametrize(("surface", "fy_end", "start", "end", "kind"), FISCAL_FORMS,
+                         ids=[f"{f[0]}@{f[1]}" for f in FISCAL_FORMS])
+def test_fiscal_forms_follow_the_company_calendar(surface: str, fy_end: int, start: str, end: str, kind: str) -> None:
+    found = find_periods(surface, DOC, fiscal_year_end_month=fy_end)
+    assert len(found) == 1, found
+    pm = found[0]
+    assert (pm.surface, pm.period_start, pm.period_end, pm.kind) == (surface, d(start), d(end), kind)
+
+
+@pytest.mark.parametrize(("surface", "kind"), [("FY2024", "fiscal_year"), ("Q2 FY24", "fiscal_quarter"),
+                                                ("2024财年", "fiscal_year"), ("fiscal year 2023", "fiscal_year")])
+def test_fiscal_forms_without_a_calendar_are_calendar_years_marked_fiscal(surface: str, kind: str) -> None:
+    for fy_end in (None, 12):
+        pm = find_periods(surface, DOC, fiscal_year_end_month=fy_end)[0]
+        assert pm.kind == kind
+        assert pm.period_start.day == 1 and pm.period_start.month in (1, 4, 7, 10)
+        assert pm.period_start.year == pm.period_end.year
+
+
+@pytest.mark.parametrize("surface", ["FY2024/25", "2024/25财年"])
+def test_split_fiscal_year_needs_the_company_calendar(surface: str) -> None:
+    assert find_periods(surface, DOC) == []
+
+
+def test_fiscal_year_end_month_is_validated() -> None:
+    with pytest.raises(ValueError):
+        find_periods("FY2024", DOC, fiscal_year_end_month=13)
+
+
+def test_title_quarter_takes_the_year_named_after_and() -> None:
+    text = "NVIDIA Announces Financial Results for Fourth Quarter and Fiscal 2024"
+    got = [(p.surface, p.period_start, p.period_end, p.kind) for p in find_periods(text, None, 1)]
+    assert got == [("Fourth Quarter", d("2023-11-01"), d("2024-01-31"), "fiscal_quarter"),
+                   ("Fiscal 2024", d("2023-02-01"), d("2024-01-31"), "fiscal_year")]
+    got = [(p.surface, p.period_start, p.kind) for p in find_periods("Third Quarter and Full Year 2023 Results", None)]
+    assert got[0] == ("Third Quarter", d("2023-07-01"), "quarter")
+
+
+# English forms without a year: the occurrence whose last day is nearest the document date
+# (ties to the past), on the company's fiscal calendar when it is known.
+# (text, doc_date, fiscal_year_end_month, surface, start, end, kind)
+YEARLESS_EN = [
+    ("its highest-ever second-quarter net profit", "2024-07-18", None, "second-quarter", "2024-04-01",
+     "2024-06-30", "quarter"),
+    ("For the third quarter, TSMC expects revenue", "2024-07-18", None, "third quarter", "2024-07-01", "2024-09-30",
+     "quarter"),
+    ("Fourth-quarter revenue rose", "2025-01-20", None, "Fourth-quarter", "2024-10-01", "2024-12-31", "quarter"),
+    ("first quarter guidance", "2025-01-20", None, "first quarter", "2025-01-01", "2025-03-31", "quarter"),
+    ("Full-year revenue rose", "2024-02-21", None, "Full-year", "2023-01-01", "2023-12-31", "year"),
+    ("full year guidance raised", "2024-08-20", None, "full year", "2024-01-01", "2024-12-31", "year"),
+    ("second half demand", "2024-03-01", None, "second half", "2023-07-01", "2023-12-31", "half"),
+    ("Record full-year revenue", "2024-02-21", 1, "full-year", "2023-02-01", "2024-01-31", "fiscal_year"),
+    ("fourth-quarter revenue", "2024-02-21", 1, "fourth-quarter", "2023-11-01", "2024-01-31", "fiscal_quarter"),
+    ("up 22% from Q3", "2024-02-21", 1, "Q3", "2023-08-01", "2023-10-31", "fiscal_quarter"),
+    ("in the April-June period", "2024-07-18", None, "April-June", "2024-04-01", "2024-06-30", "months"),
+    ("the first half of next year", "2024-07-18", None, "first half of next year", "2025-01-01", "2025-06-30",
+     "half"),
+    ("in the fourth quarter of last year", "2024-07-18", None, "fourth quarter of last year", "2023-10-01",
+     "2023-12-31", "quarter"),
+    ("revenue grew this year", "2024-07-18", None, "this year", "2024-01-01", "2024-12-31", "year"),
+    ("compared with last year", "2024-07-18", None, "last year", "2023-01-01", "2023-12-31", "year"),
+]
+
+
+@pytest.mark.parametrize(("text", "doc", "fy_end", "surface", "start", "end", "kind"), YEARLESS_EN,
+                         ids=[f[0] for f in YEARLESS_EN])
+def test_yearless_english_forms(text: str, doc: str, fy_end: int | None, surface: str, start: str, end: str,
+                                kind: str) -> None:
+    found = find_periods(text, d(doc), fy_end)
+    assert len(found) == 1, found
+    pm = found[0]
+    assert (pm.surface, pm.period_start, pm.period_end, pm.kind, pm.is_relative) == (
+        surface, d(start), d(end), kind, True)
+    assert find_periods(text, None, fy_end) == []
+
+
+@pytest.mark.parametrize("text", ["over the last year", "the next year", "a quarter earlier", "first-half",
+                                  "from a year ago", "quarterly dividend", "the first half of the decade"])
+def test_english_words_that_are_no_period(text: str) -> None:
+    assert [p.surface for p in find_periods(text, DOC) if p.surface != "first-half"] == []
+
+
+# The quarter alone (单季度) is not swallowed by the year-to-date before it; a year-less form
+# takes the year its sentence states, even without a document date.
+# (text, doc_date or None, [(surface, start, end, kind)])
+SINGLE_QUARTER = [
+    ("2024年前三季度营收4645.4亿元,其中Q3单季度营收1546.7亿元", None,
+     [("2024年前三季度", "2024-01-01", "2024-09-30", "ytd"), ("Q3单季度", "2024-07-01", "2024-09-30", "quarter")]),
+    ("24Q3单季度毛利率30.6%", None, [("24Q3单季度", "2024-07-01", "2024-09-30", "quarter")]),
+    ("2023年单三季度净利润", None, [("2023年单三季度", "2023-07-01", "2023-09-30", "quarter")]),
+    ("前三季度营收增长5%,单三季度营收下降2%", "2024-10-30",
+     [("前三季度", "2024-01-01", "2024-09-30", "ytd"), ("单三季度", "2024-07-01", "2024-09-30", "quarter")]),
+    ("三季度单季营收增长", "2024-10-30", [("三季度单季", "2024-07-01", "2024-09-30", "quarter")]),
+    ("2023年前三季度收入增长,其中Q3单季度收入下降", "2024-10-30",
+     [("2023年前三季度", "2023-01-01", "2023-09-30", "ytd"), ("Q3单季度", "2023-07-01", "2023-09-30", "quarter")]),
+    ("2024年上半年营收X,二季度营收Y", None,
+     [("2024年上半年", "2024-01-01", "2024-06-30", "half"), ("二季度", "2024-04-01", "2024-06-30", "quarter")]),
+    ("2023年营收增长,其中四季度下滑", "2025-03-20",
+     [("2023年", "2023-01-01", "2023-12-31", "year"), ("四季度", "2023-10-01", "2023-12-31", "quarter")]),
+    # a document-year reading in the past stays: 2024年营收…一季度 in a May 2025 report is Q1 2025
+    ("2024年营收增长,一季度营收下滑", "2025-05-06",
+     [("2024年", "2024-01-01", "2024-12-31", "year"), ("一季度", "2025-01-01", "2025-03-31", "quarter")]),
+    ("2018 年 中 报综述", None, [("2018 年 中 报", "2018-01-01", "2018-06-30", "half")]),
+    ("2024年半年 报", None, [("2024年半年 报", "2024-01-01", "2024-06-30", "half")]),
+]
+
+
+@pytest.mark.parametrize(("text", "doc", "expected"), SINGLE_QUARTER, ids=[f[0] for f in SINGLE_QUARTER])
+def test_single_quarter_and_sentence_year(text: str, doc: str | None, expected: list[tuple[str, str, str, str]]) -> None:
+    got = [(p.surface, p.period_start, p.period_end, p.kind) for p in find_periods(text, d(doc) if doc else None)]
+    assert got == [(s, d(a), d(b), k) for s, a, b, k in expected]
+
+
+def test_year_less_form_takes_no_year_from_another_sentence() -> None:
+    assert [p.surface for p in find_periods("2024年前三季度营收增长。Q3单季度营收下降", None)] == ["2024年前三季度"]
+
+
+@pytest.mark.parametrize(("text", "doc", "surface", "start", "end"), [
+    ("三季度总交付量为 116,007 辆,较 2024 年同期的 46,533 辆", None, "2024 年同期", "2024-07-01", "2024-09-30"),
+    ("2025年前三季度营收增长,较2023年同期增长20%", None, "2023年同期", "2023-01-01", "2023-09-30"),
+    ("一季度收入10亿元,较2023年同期增长", "2024-05-06", "2023年同期", "2023-01-01", "2023-03-31"),
+    ("上半年营收较2022年同期增长", None, "2022年同期", "2022-01-01", "2022-06-30"),
+])
+def test_same_period_of_a_stated_year(text: str, doc: str | None, surface: str, start: str, end: str) -> None:
+    found = [p for p in find_periods(text, d(doc) if doc else None) if p.surface == surface]
+    assert len(found) == 1
+    assert (found[0].period_start, found[0].period_end) == (d(start), d(end))
+
+
+def test_same_period_of_a_stated_year_without_a_period_gives_nothing() -> None:
+    assert find_periods("营收较2023年同期增长", DOC) == []

@@ -286,6 +286,52 @@ SINGLE_FORMS = [
     ("最近 5 家公司", "5 家", 5.0, None, "count", "=", "家"),
     ("合约 100 亿元", "100 亿元", 1e10, None, "CNY", "=", None),
     ("turnover 10%", "10%", 10.0, None, "percent", "=", None),
+    # currency signs and codes written before the number
+    ("posted NT$247.85 billion in net profit", "NT$247.85 billion", 2.4785e11, None, "TWD", "=", None),
+    ("generated US$20.82 billion in consolidated sales", "US$20.82 billion", 2.082e10, None, "USD", "=", None),
+    ("EPS stood at NT$9.56", "NT$9.56", 9.56, None, "TWD", "=", None),
+    ("S$1.2 billion", "S$1.2 billion", 1.2e9, None, "SGD", "=", None),
+    ("A$3 billion", "A$3 billion", 3e9, None, "AUD", "=", None),
+    ("C$2.5 billion", "C$2.5 billion", 2.5e9, None, "CAD", "=", None),
+    ("NZ$40 million", "NZ$40 million", 4e7, None, "NZD", "=", None),
+    ("JPY 1,000", "JPY 1,000", 1000.0, None, "JPY", "=", None),
+    ("RMB 5 billion", "RMB 5 billion", 5e9, None, "CNY", "=", None),
+    ("CNY 300 million", "CNY 300 million", 3e8, None, "CNY", "=", None),
+    ("TWD 2,000", "TWD 2,000", 2000.0, None, "TWD", "=", None),
+    ("Rs 500 crore", "Rs 500 crore", 5e9, None, "INR", "=", None),
+    ("Rs. 2.5 lakh", "Rs. 2.5 lakh", 2.5e5, None, "INR", "=", None),
+    ("₹100 crore", "₹100 crore", 1e9, None, "INR", "=", None),
+    ("INR 300 crore", "INR 300 crore", 3e9, None, "INR", "=", None),
+    ("₩5,000", "₩5,000", 5000.0, None, "KRW", "=", None),
+    ("5 billion won", "5 billion won", 5e9, None, "KRW", "=", None),
+    ("2 billion Hong Kong dollars", "2 billion Hong Kong dollars", 2e9, None, "HKD", "=", None),
+    ("300 million SGD", "300 million SGD", 3e8, None, "SGD", "=", None),
+    # between X and Y: a range
+    ("previous estimate between US$19.6 billion and US$20.4 billion.", "US$19.6 billion and US$20.4 billion",
+     1.96e10, 2.04e10, "USD", "=", None),
+    ("gross margin between 51 and 53 percent", "51 and 53 percent", 51.0, 53.0, "percent", "=", None),
+    ("between 5% and 7%", "5% and 7%", 5.0, 7.0, "percent", "=", None),
+    ("between $5 and $6 billion", "$5 and $6 billion", 5e9, 6e9, "USD", "=", None),
+    # English counted nouns: a plural after a scale word or a plain integer >= 2
+    ("enjoyed by 100 million gamers and creators", "100 million gamers", 1e8, None, "count", "=", "gamers"),
+    ("delivered 2.5 million vehicles", "2.5 million vehicles", 2.5e6, None, "count", "=", "vehicles"),
+    ("it has 1,200 employees", "1,200 employees", 1200.0, None, "count", "=", "employees"),
+    ("opened 300 stores", "300 stores", 300.0, None, "count", "=", "stores"),
+    ("launched 5 new drugs", "5 new drugs", 5.0, None, "count", "=", "drugs"),
+    ("over 40 hospitals", "40 hospitals", 40.0, None, "count", ">", "hospitals"),
+    ("about 12,000 engineers", "12,000 engineers", 12000.0, None, "count", "~", "engineers"),
+    ("3 billion doses", "3 billion doses", 3e9, None, "count", "=", "doses"),
+    # signed change forms: the value carries the explicit sign
+    ("营收同比+1.3%", "+1.3%", 1.3, None, "percent", "=", None),
+    ("净利润(+6.2%)", "+6.2%", 6.2, None, "percent", "=", None),
+    ("毛利率-1.2pct", "-1.2pct", -1.2, None, "pp", "=", None),
+    ("毛利率同比+1.4pct", "+1.4pct", 1.4, None, "pp", "=", None),
+    ("同比-2.6%", "-2.6%", -2.6, None, "percent", "=", None),
+    # decline words: the value and comparator only (the sign is the metrics module's)
+    ("净利润下滑超50%", "50%", 50.0, None, "percent", ">", None),
+    ("股价跌幅3.64%", "3.64%", 3.64, None, "percent", "=", None),
+    ("华林证券大跌84%", "84%", 84.0, None, "percent", "=", None),
+    ("港股跌幅近 8%", "8%", 8.0, None, "percent", "~", None),
 ]
 
 # Texts with several quantities: every (surface, value, value_high, unit, comparator) in order.
@@ -314,6 +360,19 @@ MULTI_FORMS = [
      [("35 万张", 3.5e5, None, "count", "="), ("60 万张", 6e5, None, "count", "=")]),
     ("2025 年，本市智能算力规模超过 30EFlops ，占比达到总算力的 50% 以上。",
      [("30EFlops", 3e19, None, "FLOPS", ">"), ("50%", 50.0, None, "percent", ">=")]),
+    ("高端/次高端/区域酒营收同比+9.6%/-0.3%/-16.9%",
+     [("+9.6%", 9.6, None, "percent", "="), ("-0.3%", -0.3, None, "percent", "="),
+      ("-16.9%", -16.9, None, "percent", "=")]),
+    ("对应PE 25/20/16倍", [("25", 25.0, None, "multiple", "="), ("20", 20.0, None, "multiple", "="),
+                        ("16倍", 16.0, None, "multiple", "=")]),
+    ("对应 PE 为 30/24 倍", [("30", 30.0, None, "multiple", "="), ("24 倍", 24.0, None, "multiple", "=")]),
+    ("EPS 1.2/1.5/1.8元", [("1.2", 1.2, None, "CNY", "="), ("1.5", 1.5, None, "CNY", "="),
+                          ("1.8元", 1.8, None, "CNY", "=")]),
+    ("归母净利润 12.5/15.1/18.3 亿元", [("12.5", 1.25e9, None, "CNY", "="), ("15.1", 1.51e9, None, "CNY", "="),
+                                  ("18.3 亿元", 1.83e9, None, "CNY", "=")]),
+    ("毛利率同比+5/-3/+2pct", [("+5", 5.0, None, "pp", "="), ("-3", -3.0, None, "pp", "="),
+                           ("+2pct", 2.0, None, "pp", "=")]),
+    ("分别同比+5%/+11%", [("+5%", 5.0, None, "percent", "="), ("+11%", 11.0, None, "percent", "=")]),
 ]
 
 NOT_QUANTITIES = [
@@ -415,6 +474,19 @@ NOT_QUANTITIES = [
     "上下文长度 200",
     "1 部分",
     "位于 3 楼",
+    # English plural rule limits: durations, verbs, single items, years, model names
+    "for 3 years",
+    "1.5 billion monthly active",
+    "12 months ended",
+    "Chapter 3 covers",
+    "1 stores",
+    "in 2024 results",
+    "the 5G networks",
+    "Q3 results",
+    "H100 chips",
+    "5 of the stores",
+    "2024/2025/2026年",
+    "2024/3/14 日",
 ]
 
 UNPARSED_FORMS = [

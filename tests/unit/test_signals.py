@@ -4,8 +4,15 @@ Entity and period mentions are built by hand (the extractors are injected), so
 these tests pin the signal rules alone: one row per company of a listing, `其`/`公司`
 resolved to the last company named, clauses without a subject continuing the
 sentence's, periods carried from the sentence or the paragraph's leading period,
-intensity composed from adverb + verb, and no row for vague groups, forecasts,
-targets, negations, nominal uses (增长点) or other things' growth (带动需求增长).
+intensity composed from adverb + verb, and no row for vague groups, sectors and
+indices (entity type `other`), forecasts, targets, negations, nominal uses (增长点)
+or other things' growth (带动需求增长). Listings joined by stock codes
+(`德明利(001309.SZ)佰维存储(688525.SH)`) or `包括…在内` yield one row per company;
+comparison bases (`较…`, `…相比`, `up 22% from Q3`) and trailing stretches (近三年)
+never give the period; a report title's period applies to statements without one.
+English earnings prose (`Record quarterly revenue`, `net income fell`, `beat
+expectations`, `raised guidance`) needs an aspect and takes the company named in the
+sentence, `…, TSMC said`, or the document's main company.
 Sentences come from the seed report and from typical broker prose in other
 industries (autos, pharma, batteries, banks, internet). The last tests run the
 real entity and period extractors on the seed report when they are importable.
@@ -231,6 +238,256 @@ def test_signal_rows(text: str, names: list, periods: list[tuple], expected: set
 )
 def test_no_signal(text: str, names: list) -> None:
     assert signal_rows(text, names, [P_2024Q1]) == set()
+
+
+H1_2024 = ("2024年上半年", "2024-01-01", "2024-06-30", "half")
+Y2023 = ("2023年", "2023-01-01", "2023-12-31", "year")
+SECTOR = "other"    # the entity extractor types sectors and indices (申万医药生物行业, 白酒板块) as `other`
+
+
+@pytest.mark.parametrize(
+    "text, names, periods, expected",
+    [
+        pytest.param(
+            "2024年上半年,德明利(001309.SZ)佰维存储(688525.SH)江波龙(301308.SZ) 等10家公司实现营收翻倍。",
+            ["德明利", "佰维存储", "江波龙"], [H1_2024],
+            {(c, "revenue", "up", "strong", ("2024-01-01", "2024-06-30")) for c in ("德明利", "佰维存储", "江波龙")},
+            id="semis-listing-joined-by-stock-codes",
+        ),
+        pytest.param(
+            "2024年上半年,英集芯(688209.SH)长川科技(300604.SZ)韦尔股份(603501.SH) 等36家公司实现归母净利翻倍。",
+            ["长川科技", "韦尔股份"], [H1_2024],
+            {(c, "profit", "up", "strong", ("2024-01-01", "2024-06-30")) for c in ("长川科技", "韦尔股份")},
+            id="unknown-coded-name-leads-the-listing",
+        ),
+        pytest.param(
+            "2024年上半年,德明利(001309.SZ)大为股份(002213.SZ)江波龙(301308.SZ)等公司营收翻倍。",
+            ["德明利", "江波龙"], [H1_2024],
+            {(c, "revenue", "up", "strong", ("2024-01-01", "2024-06-30")) for c in ("德明利", "江波龙")},
+            id="unknown-coded-name-inside-the-listing-is-skipped",
+        ),
+        pytest.param(
+            "包括宁德时代、比亚迪和亿纬锂能在内的电池企业2023年净利润均大幅增长。",
+            ["宁德时代", "比亚迪", "亿纬锂能"], [Y2023],
+            {(c, "profit", "up", "strong", ("2023-01-01", "2023-12-31")) for c in ("宁德时代", "比亚迪", "亿纬锂能")},
+            id="battery-listing-inclusive-of",
+        ),
+        pytest.param(
+            "长江电力、华能水电与国投电力2024年一季度营收均实现同比增长。",
+            ["长江电力", "华能水电", "国投电力"], [P_CN_Q1],
+            {(c, "revenue", "up", None, Q1_2024) for c in ("长江电力", "华能水电", "国投电力")},
+            id="utilities-listing-with-and",
+        ),
+        pytest.param(
+            "招商银行(600036.SH)、宁波银行(002142.SZ)2023年净利润稳步增长。",
+            ["招商银行", "宁波银行"], [Y2023],
+            {(c, "profit", "up", "moderate", ("2023-01-01", "2023-12-31")) for c in ("招商银行", "宁波银行")},
+            id="bank-listing-codes-and-comma",
+        ),
+        pytest.param(
+            "申万医药生物行业2024年归母净利润同比下降12%。",
+            [("申万医药生物行业", SECTOR)], [("2024年", "2024-01-01", "2024-12-31", "year")],
+            set(),
+            id="sector-index-is-not-a-company",
+        ),
+        pytest.param(
+            "恒瑞医药营收同比增长22%,白酒板块营收同比下滑。",
+            ["恒瑞医药", ("白酒板块", SECTOR)], [],
+            {("恒瑞医药", "revenue", "up", None, None)},
+            id="sector-clause-does-not-carry-the-company",
+        ),
+        pytest.param(
+            "中信证券营收同比增长6%,申万半导体公司归母净利润同比增长11.57%。",
+            ["中信证券", ("申万半导体", SECTOR)], [],
+            {("中信证券", "revenue", "up", None, None)},
+            id="sector-between-company-and-phrase",
+        ),
+        pytest.param(
+            "小鹏汽车三季度营收创下历史新高,蔚来营收首破 210 亿元大关。",
+            ["小鹏汽车", "蔚来"], [("三季度", "2025-07-01", "2025-09-30", "quarter")],
+            {("小鹏汽车", "revenue", "up", "strong", ("2025-07-01", "2025-09-30")),
+             ("蔚来", "revenue", "up", None, ("2025-07-01", "2025-09-30"))},
+            id="autos-record-and-first-break",
+        ),
+        pytest.param(
+            "三季度整车毛利率为 14.7%,达到近三年最高水平,较上季度提升 4%。",
+            [], [("三季度", "2025-07-01", "2025-09-30", "quarter"), ("近三年", "2022-12-06", "2025-12-05", "trailing")],
+            set(),
+            id="no-company-no-row",
+        ),
+        pytest.param(
+            "蔚来汽车三季度整车毛利率为 14.7%,达到近三年最高水平,较上季度提升 4%。",
+            ["蔚来汽车"], [("三季度", "2025-07-01", "2025-09-30", "quarter"), ("近三年", "2022-12-06", "2025-12-05", "trailing")],
+            {("蔚来汽车", "margin", "up", None, ("2025-07-01", "2025-09-30"))},
+            id="trailing-stretch-is-not-the-period",
+        ),
+        pytest.param(
+            "三季度理想汽车营收 274 亿元,于今年二季度 302 亿元相比减少 9.5%。",
+            ["理想汽车"], [("三季度", "2025-07-01", "2025-09-30", "quarter"), ("今年二季度", "2025-04-01", "2025-06-30", "quarter")],
+            {("理想汽车", "revenue", "down", None, ("2025-07-01", "2025-09-30"))},
+            id="period-before-xiangbi-is-the-base",
+        ),
+        pytest.param(
+            "高管薪酬总额同比下滑31%,中信建投下降57%至2014.68万元。",
+            ["中信建投"], [],
+            set(),
+            id="parallel-clause-about-pay-not-performance",
+        ),
+        pytest.param(
+            "全国汽车销量同比增长10%,比亚迪增长20%。",
+            ["比亚迪"], [],
+            {("比亚迪", "volume", "up", None, None)},
+            id="parallel-clause-lends-its-aspect",
+        ),
+        pytest.param(
+            "投行业务承压,华林证券大跌84%,首创证券逆势增长91%至1.84亿元。",
+            ["华林证券", "首创证券"], [],
+            {("华林证券", "performance", "down", "strong", None), ("首创证券", "performance", "up", None, None)},
+            id="brokers-plunge-and-growth",
+        ),
+        pytest.param(
+            "次高端酒分化依旧,汾酒、水井、老白干仍保持平稳。",
+            ["汾酒"], [],
+            {("汾酒", "performance", "flat", None, None)},
+            id="liquor-flat",
+        ),
+    ],
+)
+def test_listings_sectors_and_periods(text: str, names: list, periods: list[tuple], expected: set[tuple]) -> None:
+    assert signal_rows(text, names, periods) == expected
+
+
+@pytest.mark.parametrize(
+    "text, periods, expected_period",
+    [
+        pytest.param("42家上市券商2024年经纪业务净收入同比增长10%。中小券商表现分化,天风证券多项业务下滑拖累业绩。",
+                     [("2024年", "2024-01-01", "2024-12-31", "year")], ("2024-01-01", "2024-12-31"),
+                     id="digest-with-one-period-carries-it"),
+        pytest.param("42家上市券商2024年经纪业务净收入同比增长10%,2023年同比下降3%。中小券商表现分化,天风证券多项业务下滑拖累业绩。",
+                     [("2024年", "2024-01-01", "2024-12-31", "year"), Y2023], None,
+                     id="two-periods-are-ambiguous"),
+        pytest.param("天风证券多项业务下滑拖累业绩。42家上市券商2024年经纪业务净收入同比增长10%。",
+                     [("2024年", "2024-01-01", "2024-12-31", "year")], None,
+                     id="not-carried-backwards"),
+    ],
+)
+def test_document_period(text: str, periods: list[tuple], expected_period: tuple | None) -> None:
+    text = "券商行业点评\n" + text
+    assert signal_rows(text, ["天风证券"], periods) == {("天风证券", "performance", "down", None, expected_period)}
+
+
+def test_title_period_applies_to_statements_without_one() -> None:
+    text = "宁德时代2024年一季报点评:业绩超预期\n\n公司营收同比下降10%,净利润同比增长7%。"
+    assert signal_rows(text, ["宁德时代"], [("2024年一季", *Q1_2024, "quarter")]) == {
+        ("宁德时代", "performance", "up", "strong", Q1_2024),
+        ("宁德时代", "revenue", "down", None, Q1_2024),
+        ("宁德时代", "profit", "up", None, Q1_2024),
+    }
+
+
+FY_Q4 = ("Fourth Quarter", "2023-10-30", "2024-01-28", "fiscal_quarter")
+FY_2024 = ("Fiscal 2024", "2023-01-30", "2024-01-28", "fiscal_year")
+FY_Q4_SPAN, FY_SPAN = FY_Q4[1:3], FY_2024[1:3]
+
+
+@pytest.mark.parametrize(
+    "text, names, periods, expected",
+    [
+        pytest.param(
+            "NVIDIA Announces Financial Results for Fourth Quarter and Fiscal 2024\n"
+            "- Record quarterly revenue of $22.1 billion, up 22% from Q3\n"
+            "- Record full-year revenue of $60.9 billion, up 126%\n",
+            ["NVIDIA"], [FY_Q4, FY_2024, ("Q3", "2023-07-31", "2023-10-29", "fiscal_quarter")],
+            {("NVIDIA", "revenue", "up", "strong", FY_Q4_SPAN), ("NVIDIA", "revenue", "up", None, FY_Q4_SPAN),
+             ("NVIDIA", "revenue", "up", "strong", FY_SPAN), ("NVIDIA", "revenue", "up", None, FY_SPAN)},
+            id="press-release-bullets-take-headline-company-and-period",
+        ),
+        pytest.param(
+            "Taiwan Semiconductor Manufacturing Co. (TSMC) on Thursday reported its highest-ever second-quarter net profit.",
+            [("Taiwan Semiconductor Manufacturing Co.", "company"), "TSMC"], [],
+            {("TSMC", "profit", "up", "strong", None)},
+            id="highest-ever",
+        ),
+        pytest.param(
+            "Pfizer's net income fell 41% in 2023, while Eli Lilly's revenue rose 20%.",
+            ["Pfizer", "Eli Lilly"], [("2023", "2023-01-01", "2023-12-31", "year")],
+            {("Pfizer", "profit", "down", None, None), ("Eli Lilly", "revenue", "up", None, ("2023-01-01", "2023-12-31"))},
+            id="pharma-net-income-fell",
+        ),
+        pytest.param(
+            "Tesla's gross margin contracted to 17.6%, and BYD's operating profit jumped 30%.",
+            ["Tesla", "BYD"], [],
+            {("Tesla", "margin", "down", None, None), ("BYD", "profit", "up", "strong", None)},
+            id="autos-margin-contracted",
+        ),
+        pytest.param(
+            "Ford beat analysts' expectations, while General Motors missed estimates.",
+            ["Ford", "General Motors"], [],
+            {("Ford", "performance", "up", "strong", None), ("General Motors", "performance", "down", None, None)},
+            id="beat-and-miss",
+        ),
+        pytest.param(
+            "JPMorgan raised its full-year net interest income guidance; Shell cut its outlook.",
+            ["JPMorgan", "Shell"], [],
+            {("JPMorgan", "guidance", "up", None, None), ("Shell", "guidance", "down", None, None)},
+            id="bank-and-energy-guidance",
+        ),
+        pytest.param(
+            "Apple, Microsoft and Alphabet reported record quarterly revenue.",
+            ["Apple", "Microsoft", "Alphabet"], [],
+            {(c, "revenue", "up", "strong", None) for c in ("Apple", "Microsoft", "Alphabet")},
+            id="english-listing",
+        ),
+        pytest.param(
+            "TSMC's gross margin -- the difference between revenue and the cost of goods sold -- stood at 53.2 percent, "
+            "going beyond the earlier forecast of 51-53 percent, and up 0.1 percentage points from a quarter earlier.",
+            ["TSMC"], [],
+            {("TSMC", "margin", "up", None, None)},
+            id="parenthetical-definition-is-skipped",
+        ),
+        pytest.param(
+            "Its operating margin for the second quarter also beat an earlier forecast of 40-42 percent, TSMC said.",
+            ["TSMC"], [],
+            {("TSMC", "margin", "up", "strong", None)},
+            id="company-said-after-the-statement",
+        ),
+        pytest.param(
+            "The Philadelphia Semiconductor Index fell 3%, while AMD's revenue rose 18%.",
+            ["AMD", ("Philadelphia Semiconductor Index", SECTOR)], [],
+            {("AMD", "revenue", "up", None, None)},
+            id="index-falls-company-rises",
+        ),
+    ],
+)
+def test_english_signals(text: str, names: list, periods: list[tuple], expected: set[tuple]) -> None:
+    assert signal_rows(text, names, periods) == expected
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        pytest.param("Revenue is expected to rise 10% next year, Intel said.", ["Intel"], id="expected-to"),
+        pytest.param("Intel's revenue will be up 5% in 2025.", ["Intel"], id="will-be-up"),
+        pytest.param("Boeing's net income did not decline.", ["Boeing"], id="negated"),
+        pytest.param("Demand surged worldwide, NVIDIA said.", ["NVIDIA"], id="no-aspect"),
+        pytest.param("Costco will pay a dividend to shareholders of record on May 3.", ["Costco"], id="of-record"),
+        pytest.param("BP cut its dividend by a third.", ["BP"], id="cut-is-guidance-only"),
+        pytest.param("The S&P 500 index rose 2%, and Apple set up a new plant.", ["Apple"], id="index-and-set-up"),
+        pytest.param("Revenue rose 12% at Siemens, while ABB reported flat sales.", ["Siemens", "ABB"],
+                     id="company-after-the-phrase-not-said"),
+    ],
+)
+def test_no_english_signal(text: str, names: list) -> None:
+    assert signal_rows(text, names) == set()
+
+
+def test_english_release_without_headline_uses_dominant_company() -> None:
+    text = ("Taipei, July 18 (CNA) TSMC on Thursday reported a record profit, beating forecasts by a wide margin "
+            "as demand for chips used in artificial intelligence stayed strong across the industry.\n"
+            "TSMC said its capacity is full. TSMC will expand.\n"
+            "Revenue rose 40% from a year earlier.")
+    rows = signal_rows(text, ["TSMC"])
+    assert ("TSMC", "revenue", "up", None, None) in rows
 
 
 def test_anaphor_resolves_to_company_of_the_paragraph() -> None:
