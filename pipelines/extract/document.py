@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from multiprocessing import get_context
@@ -122,9 +123,23 @@ def period_label(start: dt.date, end: dt.date) -> str:
     return f"{start.isoformat()}..{end.isoformat()}"
 
 
+# `较2024年同期增长…`: a report that compares with a stated year's same period speaks of the year after.
+_SAME_PERIOD_OF_YEAR = re.compile(r"(?:较|比|相比|同比|对比|相较)\s*(20\d\d|19\d\d)\s*年\s*同期")
+
+
+def reference_date(text: str, published: dt.date | None) -> dt.date | None:
+    """The date relative periods resolve against: the stated publication date, else, for an
+    undated text that compares with `YYYY年同期` (one year only), the end of the year after."""
+    if published is not None:
+        return published
+    years = {int(m.group(1)) for m in _SAME_PERIOD_OF_YEAR.finditer(text)}
+    return dt.date(years.pop() + 1, 12, 31) if len(years) == 1 else None
+
+
 def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> dict[str, list[tuple]]:
     """Rows of every fact frame for one document (tuples in FRAME_SCHEMAS column order)."""
     folded = fold(text)
+    doc_date = reference_date(folded, doc_date)
     sentences = split_sentences(text)
     quantities, unparsed = find_quantities(text)
     entities = find_entities(text)

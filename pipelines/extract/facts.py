@@ -201,7 +201,22 @@ def _status(ctx: _Context, sentence: Sentence, clause: tuple[int, int], q_start:
 _ENUMERATION_GAP = re.compile(r"\s*(?:、|/|和|及|与|以及|或|and|,\s*and)\s*", re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"分别|respectively|依次")
 _LIST_GAP = re.compile(r"\s*(?:、|,|和|及|与|以及|and|,\s*and)?\s*", re.IGNORECASE)
-_REPORTING_KINDS = frozenset({"quarter", "half", "year", "ytd", "fiscal_quarter", "fiscal_year", "fiscal_half"})
+_REPORTING_KINDS = frozenset({"quarter", "half", "year", "ytd", "fiscal_quarter", "fiscal_year", "fiscal_half",
+                              "fiscal_ytd"})
+
+
+_BASE_BEFORE = re.compile(r"(?:由|从|from)\s*$", re.IGNORECASE)
+_CHANGE_TO_AFTER = re.compile(r"\s*(?:的)?\s*(?:(?:增|降|减|升|提高|提升|下降|上升|增长|增加|减少|降低|回落|扩大|收窄)\w{0,2}?)?\s*(?:至|到|to)\s*", re.IGNORECASE)
+
+
+def _year_earlier(p: PeriodMention) -> PeriodMention:
+    def back(d: dt.date) -> dt.date:
+        try:
+            return d.replace(year=d.year - 1)
+        except ValueError:   # 29 February
+            return d.replace(year=d.year - 1, day=28)
+
+    return p._replace(period_start=back(p.period_start), period_end=back(p.period_end), status_hint=None)
 
 
 def main_company(text: str, entities: Sequence[EntityMention], entity_roles: dict[str, str | None]) -> EntityMention | None:
@@ -233,11 +248,10 @@ def _title_end(text: str) -> int:
 
 
 def lead_period(text: str, periods: Sequence[PeriodMention]) -> PeriodMention | None:
-    """The reporting period a report's title states (`2024年一季报点评`, `2018 年中报综述`),
-    when it states exactly one: the period of figures the text gives without one."""
+    """The reporting period a report's title states first (`2024年一季报点评`, `Results for Fourth
+    Quarter and Fiscal 2024`): the period of figures the text gives without one."""
     end = _title_end(text)
-    found = {(p.period_start, p.period_end): p for p in periods if p.end <= end and p.kind in _REPORTING_KINDS}
-    return next(iter(found.values())) if len(found) == 1 else None
+    return next((p for p in periods if p.end <= end and p.kind in _REPORTING_KINDS), None)
 
 
 def _entity_list_before(ctx: _Context, sentence: Sentence, pos: int) -> list[EntityMention]:
@@ -333,6 +347,11 @@ def _head_fact(ctx: _Context, q: QuantityMention, sentence: Sentence, parts: lis
     own_time = _PRESENT.search(folded, clause[0], q.start)
     before = ctx.periods_between(clause[0] if own_time else sentence.start, q.start)
     period = before[-1] if before else None
+    # `人均薪酬由61.82万元降至53.14万元`: the value after 由/从 is the comparison base, a year
+    # before the period the sentence reports (when the base's own period is not stated).
+    if period is not None and _BASE_BEFORE.search(folded, max(clause[0], q.start - 3), q.start) \
+            and _CHANGE_TO_AFTER.match(folded, q.end) and period.kind in _REPORTING_KINDS:
+        period = _year_earlier(period)
     paragraph_target = False
     if period is None and not own_time:
         targets = list(_PARAGRAPH_TARGET.finditer(folded, para, sentence.start))

@@ -115,7 +115,9 @@ def choose_metric(folded: str, clause: tuple[int, int], q_start: int, q_end: int
         elif c_end <= q_start:
             distance = q_start - c_end
         elif c_start >= q_end and c_start - q_end <= AFTER_WINDOW:
-            distance = c_start - q_end + AFTER_PENALTY
+            gap = c_start - q_end
+            # `实现116.68亿元归母净利润`: a metric noun right after the number names it.
+            distance = gap + 1 if gap <= 2 else gap + AFTER_PENALTY
         else:
             continue
         for m in by_word[word]:
