@@ -219,25 +219,36 @@ def _year_earlier(p: PeriodMention) -> PeriodMention:
     return p._replace(period_start=back(p.period_start), period_end=back(p.period_end), status_hint=None)
 
 
+# `宁德时代(300750)`, `NVIDIA (NASDAQ: NVDA)`: a company with its listing code near the top of a
+# report is what the report is about.
+_CODE_AFTER = re.compile(r"\s*[(（]\s*(?:\d{5,6}(?:\.(?:SH|SZ|BJ|HK))?|(?:NASDAQ|NYSE|HKEX|TSE|SSE|SZSE)\s*:\s*[A-Z.]{1,6})\s*[)）]")
+HEAD_CHARACTERS = 600
+
+
 def main_company(text: str, entities: Sequence[EntityMention], entity_roles: dict[str, str | None]) -> EntityMention | None:
-    """The company a single-company report is about: named in its title line, or named far more
-    often than any other company. None for multi-company texts (digests, industry reports)."""
+    """The company a single-company report is about: the only company it names; or the one named
+    in its title line or with its listing code near the top; or one named far more often than any
+    other. None for multi-company texts (digests, industry reports)."""
     companies = [e for e in entities if e.entity_type == "company" and entity_roles.get(e.entity_id) not in SOURCE_ROLES]
     if not companies:
         return None
+    first: dict[str, EntityMention] = {}
+    counts: dict[str, int] = {}
+    for e in companies:
+        counts[e.entity_id] = counts.get(e.entity_id, 0) + 1
+        first.setdefault(e.entity_id, e)
+    if len(first) == 1:
+        return companies[0]
     head_end = _title_end(text)
     in_title = {e.entity_id: e for e in companies if e.start < head_end}
     if len(in_title) == 1:
         return next(iter(in_title.values()))
-    counts: dict[str, int] = {}
-    first: dict[str, EntityMention] = {}
-    for e in companies:
-        counts[e.entity_id] = counts.get(e.entity_id, 0) + 1
-        first.setdefault(e.entity_id, e)
+    coded = {e.entity_id: e for e in companies if e.start < HEAD_CHARACTERS and _CODE_AFTER.match(text, e.end)}
+    if len(coded) == 1:
+        return next(iter(coded.values()))
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     top_id, top = ranked[0]
-    runner_up = ranked[1][1] if len(ranked) > 1 else 0
-    return first[top_id] if top >= 3 and top >= 2 * runner_up else None
+    return first[top_id] if top >= 3 and top >= 2 * ranked[1][1] else None
 
 
 def _title_end(text: str) -> int:
