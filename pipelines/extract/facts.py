@@ -88,6 +88,24 @@ def _discourse_nouns() -> re.Pattern[str]:
     return re.compile("|".join(sorted(map(re.escape, nouns), key=len, reverse=True)))
 
 
+_PER_BEFORE = re.compile(r"每\s*$")
+
+
+def _is_per_unit_base(folded: str, q: QuantityMention) -> bool:
+    """`每10股派息3元`: the 10 is the base of a rate, not a count of anything."""
+    return q.unit == "count" and bool(_PER_BEFORE.search(folded, max(0, q.start - 2), q.start))
+
+
+def _english_pct_is_percent(folded: str, q: QuantityMention, sentence: Sentence) -> QuantityMention:
+    """`up 24.1 pct` in English news is percent; `同比+1.4pct` in a Chinese report is points."""
+    if q.unit == "pp" and (q.unit_surface or "").lower() in ("pct", "pct."):
+        stretch = folded[sentence.start:q.start]
+        letters = sum(ch.isascii() and ch.isalpha() for ch in stretch)
+        if letters > 0.5 * len(stretch.replace(" ", "")):
+            return q._replace(unit="percent")
+    return q
+
+
 def _is_discourse_count(folded: str, q: QuantityMention) -> bool:
     """`所有三个因素`, `分为两步`: a small count of the report's own points, not a fact about a subject."""
     if q.unit != "count" or q.value > 10 or q.value_high is not None or q.surface[:1].isdigit():
@@ -290,11 +308,14 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
     prev_q: QuantityMention | None = None
     prev_fact: MetricFact | None = None
     run: list[EntityMention] = []      # subjects of a 分别 enumeration, in order
+    run_metrics: list[str] = []        # metrics of a 分别 enumeration (`毛利率和净利率分别为…和…`)
     run_index = 0
     for q in quantities:
         sentence = ctx.sentence_of(q.start)
-        if sentence is None or _is_conversion_unit(folded, q) or _is_discourse_count(folded, q):
+        if sentence is None or _is_conversion_unit(folded, q) or _is_discourse_count(folded, q) \
+                or _is_per_unit_base(folded, q):
             continue
+        q = _english_pct_is_percent(folded, q, sentence)
         parts = clauses(folded, sentence)
         k = next(i for i, c in enumerate(parts) if q.start < c[1] or i == len(parts) - 1)
         clause = parts[k]
@@ -304,15 +325,22 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
                 and _ENUMERATION_GAP.fullmatch(folded, prev_q.end, q.start)):
             fact = _enumeration_member(q, prev_q, prev_fact, run, run_index + 1)
             run_index += 1
+            if run_index < len(run_metrics):
+                fact = fact._replace(metric=run_metrics[run_index])
         else:
-            run, run_index = [], 0
-            if _RESPECTIVELY.search(folded, clause[0], q.start):
-                run = _entity_list_before(ctx, sentence, q.start)
+            run, run_metrics, run_index = [], [], 0
+            respectively = _RESPECTIVELY.search(folded, clause[0], q.start)
+            if respectively:
+                run = _entity_list_before(ctx, sentence, respectively.start())
                 if len(run) < 2:
                     run = []
             fact = _head_fact(ctx, q, sentence, parts, k, cue_cache, doc_topic, doc_period)
             if run:
                 fact = fact._replace(subject_id=run[0].entity_id)
+            if respectively:
+                run_metrics = metric_rules.metric_list_before(folded, clause[0], respectively.start(), q.unit)
+                if run_metrics:
+                    fact = fact._replace(metric=run_metrics[0])
         for e in run:
             subjects[e.entity_id] = e
         if fact.subject_id is not None and fact.subject_id not in subjects:

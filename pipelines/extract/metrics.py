@@ -145,6 +145,31 @@ def choose_metric(folded: str, clause: tuple[int, int], q_start: int, q_end: int
     return "other"
 
 
+_LIST_SEPARATOR = re.compile(r"\s*(?:、|和|及|与|以及|/|,|and)\s*", re.IGNORECASE)
+
+
+def metric_list_before(folded: str, start: int, end: int, unit: str) -> list[str]:
+    """Metrics named as a list right before `分别` (`毛利率和净利率分别为24.44%和14.92%`), in order;
+    empty unless at least two cue words are joined by list separators."""
+    _, by_word = _cue_index()
+    uclass = unit_class(unit)
+    found = cues_in(folded, start, end)
+    chain: list[tuple[int, int, str]] = []
+    for c in reversed(found):
+        if chain and not _LIST_SEPARATOR.fullmatch(folded, c[1], chain[-1][0]):
+            break
+        if not chain and folded[c[1]:end].strip():
+            return []
+        chain.append(c)
+    out = []
+    for _, _, word in reversed(chain):
+        fits = [m.metric for m in by_word[word] if _accepts(m, uclass)]
+        if not fits:
+            return []
+        out.append(fits[0])
+    return out if len(out) >= 2 else []
+
+
 def _accepts(m: Metric, uclass: str) -> bool:
     return "any" in m.units or uclass in m.units
 

@@ -403,7 +403,7 @@ def resolve_document(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """
     rows = con.execute(
         "select document, document_id, status, reject_reason from dim_document "
-        "where document = $name or document_id = $name or document like '%/' || $name",
+        "where document = $name or document_id = $name or ends_with(document, '/' || $name)",
         {"name": name},
     ).fetchall()
     loaded = [r for r in rows if r[2] == "loaded"]
