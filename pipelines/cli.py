@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--inbox", help="folder of report files (default: $YANBAO_INBOX, else the bundled sample)")
     run.add_argument("--warehouse", help="DuckDB file (default: $YANBAO_WAREHOUSE, else warehouse/yanbao.duckdb)")
     run.add_argument("--quiet", action="store_true", help="print only the summary")
+    run.add_argument("--pages", action="store_true",
+                     help="also publish the evidence pages (pages/ beside the warehouse), as `yanbao report` does")
 
     query = sub.add_parser("query", help="run read-only SQL on the warehouse")
     query.add_argument("sql", nargs="?", help="the SQL to run (one statement)")
@@ -91,6 +93,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not result.success:
             return _fail(_failure_reason(result), EXIT_RUN_FAILED)
         summary = _summary(result)
+        if args.pages:
+            pages = definitions.resolve_job_def("publish_pages").execute_in_process(
+                instance=instance, run_config=run_config, raise_on_error=False,
+                tags={"yanbao/trigger": "cli", "yanbao/pid": str(os.getpid())})
+            if not pages.success:
+                return _fail(_failure_reason(pages), EXIT_RUN_FAILED)
+            summary["pages"] = str(warehouse.parent / "pages")
     summary["seconds"] = round(time.perf_counter() - started, 2)
     _print_summary(summary, warehouse)
     return 0
@@ -180,6 +189,8 @@ def _print_summary(s: dict, warehouse: Path) -> None:
         print(f"quarantined this run: {s['quarantined_rows']} rows (see v_quarantine)")
     if s.get("checks_failed"):
         print(f"checks not passed: {', '.join(s['checks_failed'])}")
+    if s.get("pages"):
+        print(f"evidence pages: {s['pages']}/index.html")
     print(f"warehouse: {warehouse}  ({s['seconds']} s)")
 
 

@@ -15,7 +15,7 @@ import time
 
 import dagster as dg
 
-from pipelines.defs.jobs import refresh_warehouse
+from pipelines.defs.jobs import publish_pages, refresh_warehouse
 from pipelines.defs.resources import InboxResource
 from pipelines.ingest.inbox import list_inbox, sha256_file
 
@@ -73,3 +73,14 @@ def inbox_sensor(context: dg.SensorEvaluationContext, inbox: InboxResource):
     context.log.info(f"inbox changed: {len(new)} new, {len(changed)} changed, {len(removed)} removed")
     return dg.SensorResult(run_requests=[request],
                            cursor=json.dumps({"generation": generation, "files": state}))
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[refresh_warehouse],
+    request_job=publish_pages,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Publishes the evidence pages after every successful warehouse refresh.",
+)
+def pages_after_refresh(context: dg.RunStatusSensorContext):
+    return dg.RunRequest(run_key=f"pages-after-{context.dagster_run.run_id}")
