@@ -153,7 +153,7 @@ def redraw_digits(text: str, rng: random.Random) -> str:
             return "".join(str(rng.randrange(10)) for _ in digits)
         if len(digits) == 4 and digits[:2] in ("19", "20", "１９", "２０"):
             return str(rng.randint(2005, 2030))
-        if len(digits) == 1 and before in "QqHh":
+        if len(digits) == 1 and before and before in "QqHh":
             return str(rng.randint(1, 4 if before in "Qq" else 2))
         if len(digits) == 2 and after in ("Q", "H") and not before.isalnum():
             return str(rng.randint(15, 30))

@@ -305,6 +305,10 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
     facts: list[MetricFact] = []
     subjects: dict[str, EntityMention] = {}
     cue_cache: dict[int, list[tuple[int, int, str]]] = {}
+    clause_cache: dict[int, list[tuple[int, int]]] = {}
+    # One scan for metric cue words per document; each sentence takes its slice.
+    all_cues = metric_rules.cues_in(folded, 0, len(folded)) if quantities else []
+    cue_starts = [c[0] for c in all_cues]
     prev_q: QuantityMention | None = None
     prev_fact: MetricFact | None = None
     run: list[EntityMention] = []      # subjects of a 分别 enumeration, in order
@@ -316,7 +320,9 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
                 or _is_per_unit_base(folded, q):
             continue
         q = _english_pct_is_percent(folded, q, sentence)
-        parts = clauses(folded, sentence)
+        if sentence.start not in clause_cache:
+            clause_cache[sentence.start] = clauses(folded, sentence)
+        parts = clause_cache[sentence.start]
         k = next(i for i, c in enumerate(parts) if q.start < c[1] or i == len(parts) - 1)
         clause = parts[k]
 
@@ -334,6 +340,10 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
                 run = _entity_list_before(ctx, sentence, respectively.start())
                 if len(run) < 2:
                     run = []
+            if sentence.start not in cue_cache:
+                lo = bisect.bisect_left(cue_starts, sentence.start)
+                hi = bisect.bisect_left(cue_starts, sentence.end)
+                cue_cache[sentence.start] = [c for c in all_cues[lo:hi] if c[1] <= sentence.end]
             fact = _head_fact(ctx, q, sentence, parts, k, cue_cache, doc_topic, doc_period)
             if run:
                 fact = fact._replace(subject_id=run[0].entity_id)
@@ -401,8 +411,6 @@ def _head_fact(ctx: _Context, q: QuantityMention, sentence: Sentence, parts: lis
         if period is None:
             period = doc_period
 
-    if sentence.start not in cue_cache:
-        cue_cache[sentence.start] = metric_rules.cues_in(folded, sentence.start, sentence.end)
     metric = metric_rules.choose_metric(folded, clause, q.start, q.end, q.unit, q.counted,
                                         cue_cache[sentence.start], sentence_start=sentence.start,
                                         signed=q.surface.lstrip()[:1] in "+-")

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from pipelines.extract.trie import trie_pattern
 from pipelines.paths import VOCAB_DIR
 
 AFTER_WINDOW = 14        # characters after the mention where a cue still names it
@@ -71,15 +72,23 @@ def unit_class(unit: str) -> str:
 
 
 @cache
-def _cue_index() -> tuple[re.Pattern[str], dict[str, list[Metric]]]:
+def _cue_index() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, list[Metric]]]:
+    """Two trie regexes (Chinese cues; ASCII cues, case-insensitive on word boundaries so
+    'up' does not fire inside 'Supply') and the metrics each lower-cased cue names."""
     by_word: dict[str, list[Metric]] = {}
     for m in vocabulary():
         for w in m.keywords:
             by_word.setdefault(w.lower(), []).append(m)
-    words = sorted(by_word, key=len, reverse=True)
-    # ASCII cues need word boundaries ('up' must not fire inside 'Supply').
-    parts = [re.escape(w) if not w.isascii() else rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])" for w in words]
-    return re.compile("|".join(parts), re.IGNORECASE), by_word
+    ascii_words = [w for w in by_word if w.isascii()]
+    other_words = [w for w in by_word if not w.isascii()]
+    chinese = re.compile(trie_pattern(other_words))
+    english = re.compile(rf"(?<![A-Za-z])(?:{trie_pattern(ascii_words)})(?![A-Za-z])", re.IGNORECASE)
+    return chinese, english, by_word
+
+
+@cache
+def _vocabulary_order() -> dict[str, int]:
+    return {m.metric: i for i, m in enumerate(vocabulary())}
 
 
 @cache
@@ -92,19 +101,23 @@ def _counted_index() -> dict[str, list[Metric]]:
 
 
 def cues_in(folded: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """Cue words in folded[start:end] as (start, end, lower-cased word)."""
-    pattern, _ = _cue_index()
-    return [(m.start(), m.end(), m.group().lower()) for m in pattern.finditer(folded, start, end)]
+    """Cue words in folded[start:end] as (start, end, lower-cased word), sorted by position."""
+    chinese, english, _ = _cue_index()
+    found = [(m.start(), m.end(), m.group()) for m in chinese.finditer(folded, start, end)]
+    if any(ch.isascii() and ch.isalpha() for ch in folded[start:end]):
+        found += [(m.start(), m.end(), m.group().lower()) for m in english.finditer(folded, start, end)]
+        found.sort()
+    return found
 
 
 def choose_metric(folded: str, clause: tuple[int, int], q_start: int, q_end: int, unit: str,
                   counted: str | None, cues: list[tuple[int, int, str]], sentence_start: int | None = None,
                   signed: bool = False) -> str:
     """The metric key for a quantity at folded[q_start:q_end] inside `clause`."""
-    _, by_word = _cue_index()
+    by_word = _cue_index()[2]
     uclass = unit_class(unit)
     best: tuple[int, int, int, str] | None = None  # (distance, -len(word), vocab order, metric)
-    order = {m.metric: i for i, m in enumerate(vocabulary())}
+    order = _vocabulary_order()
     level_reached = bool(_LEVEL_REACHED.search(folded, clause[0], q_start))
     earliest = clause[0] if sentence_start is None else sentence_start
     for c_start, c_end, word in cues:
@@ -151,7 +164,7 @@ _LIST_SEPARATOR = re.compile(r"\s*(?:、|和|及|与|以及|/|,|and)\s*", re.IGN
 def metric_list_before(folded: str, start: int, end: int, unit: str) -> list[str]:
     """Metrics named as a list right before `分别` (`毛利率和净利率分别为24.44%和14.92%`), in order;
     empty unless at least two cue words are joined by list separators."""
-    _, by_word = _cue_index()
+    by_word = _cue_index()[2]
     uclass = unit_class(unit)
     found = cues_in(folded, start, end)
     chain: list[tuple[int, int, str]] = []

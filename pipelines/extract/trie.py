@@ -1,0 +1,36 @@
+"""Compile a list of literal words into one regex shaped like a trie.
+
+Python's `re` tries the branches of `a|b|c|…` one by one at every position, so a
+vocabulary of hundreds of words costs hundreds of attempts per character. A trie
+(`同比(?:增长|下降)?|…`) shares prefixes: each position costs a few steps, and
+greedy optional groups keep the longest word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    trie: dict = {}
+    for w in set(words):
+        if not w:
+            continue
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _render(trie)
+
+
+def _render(node: dict) -> str:
+    ends = "" in node
+    branches = [re.escape(ch) + _render(child) for ch, child in sorted(node.items()) if ch != ""]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:
+        # Optional continuation: a longer word wins greedily, the shorter one still matches.
+        return f"(?:{body})?" if len(branches) > 1 or len(body) > 1 else f"{body}?"
+    return body
