@@ -806,6 +806,9 @@ def _branches() -> list[_Branch]:
         b("cn_quarter", rf"(?:{yp}|{bare})(?:单{_S})?(?:第{_S})?(?P<q>{_QN}){_S}(?:季度|(?<=[一1])季报)"
                         rf"(?:{_S}(?P<qpart>{qparts})|{_SINGLE})?",
           _resolve_quarter, may_be_bare=True),
+        # 第三季 (Hong Kong and Taiwan usage: 美团第三季收入) is the quarter; 季节/季报 are not.
+        b("cn_quarter_short", rf"(?:{yp}|{bare})第{_S}(?P<q>{_QN}){_S}季(?![度报节])", _resolve_quarter,
+          may_be_bare=True),
         b("cn_half", rf"(?:{yp}|{bare})(?P<h>上|下|前|后)半年度?", _resolve_half, may_be_bare=True),
         b("cn_half_report", rf"(?:{yp}(?:半年{_S}报|中{_S}报)|半年报)", _resolve_half, may_be_bare=True),
         b("year_part", rf"(?:(?<![\d.])(?P<y>{_Y4}){_S}年|(?P<cy>{_CN_YEAR}){_S}年|(?P<ry>{rel_prefix})"

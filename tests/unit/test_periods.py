@@ -649,3 +649,14 @@ def test_same_period_of_a_stated_year(text: str, doc: str | None, surface: str, 
 
 def test_same_period_of_a_stated_year_without_a_period_gives_nothing() -> None:
     assert find_periods("营收较2023年同期增长", DOC) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("美团第三季收入为955亿元", ("2025-07-01", "2025-09-30")),
+    ("2024年第一季营收", ("2024-01-01", "2024-03-31")),
+    ("季节性因素影响销量", None),
+])
+def test_short_quarter_form(text, expected):
+    found = find_periods(text, dt.date(2025, 11, 28))
+    got = (found[0].period_start.isoformat(), found[0].period_end.isoformat()) if found else None
+    assert got == expected
