@@ -127,13 +127,25 @@ def period_label(start: dt.date, end: dt.date) -> str:
 _SAME_PERIOD_OF_YEAR = re.compile(r"(?:较|比|相比|同比|对比|相较)\s*(20\d\d|19\d\d)\s*年\s*同期")
 
 
+_STATED_YEAR = re.compile(r"(?<!\d)(20\d\d|19\d\d)\s*(?:年|财年|fiscal|FY)")
+
+
 def reference_date(text: str, published: dt.date | None) -> dt.date | None:
-    """The date relative periods resolve against: the stated publication date, else, for an
-    undated text that compares with `YYYY年同期` (one year only), the end of the year after."""
+    """The date relative periods resolve against: the stated publication date; else, for an
+    undated text that compares with `YYYY年同期` (one year only), the end of the year after;
+    else the end of the year the text states most (at least half of its year mentions: the year
+    a results report is about, so its `Q4` is that year's)."""
     if published is not None:
         return published
     years = {int(m.group(1)) for m in _SAME_PERIOD_OF_YEAR.finditer(text)}
-    return dt.date(years.pop() + 1, 12, 31) if len(years) == 1 else None
+    if len(years) == 1:
+        return dt.date(years.pop() + 1, 12, 31)
+    stated = [int(m.group(1)) for m in _STATED_YEAR.finditer(text)]
+    if stated:
+        top = max(set(stated), key=lambda y: (stated.count(y), y))
+        if 2 * stated.count(top) >= len(stated):
+            return dt.date(top, 12, 31)
+    return None
 
 
 def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> dict[str, list[tuple]]:

@@ -223,6 +223,9 @@ _REPORTING_KINDS = frozenset({"quarter", "half", "year", "ytd", "fiscal_quarter"
                               "fiscal_ytd"})
 
 
+# `较去年同期增长101.8%`: the period after 较/than is what the figure is compared with, not its own.
+_COMPARED_WITH = re.compile(r"(?:较|比|相比|相较|对比|同比|比起|than|versus|vs\.?|compared (?:with|to))\s*(?:于)?\s*$",
+                            re.IGNORECASE)
 _BASE_BEFORE = re.compile(r"(?:由|从|from)\s*$", re.IGNORECASE)
 _CHANGE_TO_AFTER = re.compile(r"\s*(?:的)?\s*(?:(?:增|降|减|升|提高|提升|下降|上升|增长|增加|减少|降低|回落|扩大|收窄)\w{0,2}?)?\s*(?:至|到|to)\s*", re.IGNORECASE)
 
@@ -394,7 +397,8 @@ def _head_fact(ctx: _Context, q: QuantityMention, sentence: Sentence, parts: lis
     # 目前/当前, keeps only its own); else a target year set earlier in the paragraph; else the
     # reporting period of the report's title.
     own_time = _PRESENT.search(folded, clause[0], q.start)
-    before = ctx.periods_between(clause[0] if own_time else sentence.start, q.start)
+    before = [p for p in ctx.periods_between(clause[0] if own_time else sentence.start, q.start)
+              if not _COMPARED_WITH.search(folded, max(0, p.start - 12), p.start)]
     period = before[-1] if before else None
     # `人均薪酬由61.82万元降至53.14万元`: the value after 由/从 is the comparison base, a year
     # before the period the sentence reports (when the base's own period is not stated).

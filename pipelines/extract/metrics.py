@@ -136,6 +136,9 @@ def choose_metric(folded: str, clause: tuple[int, int], q_start: int, q_end: int
         for m in by_word[word]:
             if not _accepts(m, uclass):
                 continue
+            # A count names its own noun: `43,354项` is not a head count however near 人员 is.
+            if uclass == "count" and counted and m.counted and counted not in m.counted:
+                continue
             if level_reached and m.metric in ("growth_rate", "growth_multiple"):
                 continue
             key = (distance, -len(word), order[m.metric], m.metric)
