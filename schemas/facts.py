@@ -84,6 +84,7 @@ class CompanySignalModel(pa.DataFrameModel):
     signal_id: str = pa.Field(description="md5 of document_id, span and company")
     document_id: str = pa.Field(description="document the statement is in")
     entity_id: str = pa.Field(description="the company (dim_entity)")
+    company_spelling: str = pa.Field(nullable=True, description="the company as this document names it most often")
     aspect: str = pa.Field(description="performance, revenue, profit, margin, cash_flow, orders, ...")
     direction: str = pa.Field(isin=DIRECTIONS, description="up, down or flat")
     strength: str = pa.Field(nullable=True, isin=STRENGTHS, description="strong, moderate, weak or NULL")

@@ -137,7 +137,17 @@ def extracted_facts(context: dg.AssetExecutionContext, staged_documents: StagedD
     """Run every extractor over the staged documents and validate each frame."""
     started = time.perf_counter()
     docs = staged_documents.documents
-    frames = extract_documents(docs)
+    last_logged = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        # Long runs say where they are, at most every 10 seconds.
+        now = time.perf_counter()
+        if done == total or now - last_logged[0] >= 10:
+            last_logged[0] = now
+            rate = int(docs["characters"].head(done).sum() or 0) / max(now - started, 1e-6)
+            context.log.info(f"extracted {done}/{total} documents ({rate / 1e3:.0f}k characters/s)")
+
+    frames = extract_documents(docs, progress=progress)
     document_names = dict(zip(docs["document_id"], docs["document"], strict=True))
     quarantine = [pl.DataFrame(schema=QUARANTINE_SCHEMA)]
     span_failures = _span_mismatches(docs, frames)

@@ -43,7 +43,8 @@ FRAME_SCHEMAS: dict[str, dict[str, Any]] = {
         "sentence_start": pl.Int32, "sentence_end": pl.Int32, "evidence": pl.String,
     },
     "company_signals": {
-        "signal_id": pl.String, "document_id": pl.String, "entity_id": pl.String, "aspect": pl.String,
+        "signal_id": pl.String, "document_id": pl.String, "entity_id": pl.String,
+        "company_spelling": pl.String, "aspect": pl.String,
         "direction": pl.String, "strength": pl.String, "period_id": pl.String, "period_start": pl.Date,
         "period_end": pl.Date, "span_start": pl.Int32, "span_end": pl.Int32, "mention": pl.String,
         "evidence": pl.String,
@@ -188,10 +189,11 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
             f.sentence_start, f.sentence_end, evidence(f.sentence_start, f.sentence_end),
         ))
 
+    spelling = _spellings(entities)
     for s in find_signals(text, sentences, entities, periods):
         sid = hashlib.md5(f"{document_id}:{s.start}:{s.end}:{s.entity_id}:{s.aspect}".encode()).hexdigest()
         out["company_signals"].append((
-            sid, document_id, s.entity_id, s.aspect, s.direction, s.strength,
+            sid, document_id, s.entity_id, spelling.get(s.entity_id), s.aspect, s.direction, s.strength,
             add_period(s.period_start, s.period_end), s.period_start, s.period_end,
             s.start, s.end, s.surface, evidence(s.sentence_start, s.sentence_end),
         ))
@@ -225,6 +227,15 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
     return out
 
 
+def _spellings(entities) -> dict[str, str]:
+    """Per entity, the surface this document uses most (ties: shortest, then first in code-point order)."""
+    counts: dict[str, dict[str, int]] = {}
+    for e in entities:
+        by_surface = counts.setdefault(e.entity_id, {})
+        by_surface[e.surface] = by_surface.get(e.surface, 0) + 1
+    return {eid: min(c, key=lambda sfc: (-c[sfc], len(sfc), sfc)) for eid, c in counts.items()}
+
+
 def _sentence_around(sentences, starts, pos):
     import bisect
 
@@ -232,7 +243,9 @@ def _sentence_around(sentences, starts, pos):
     return sentences[i] if i >= 0 and sentences[i].start <= pos < sentences[i].end else None
 
 
-def _extract_many(batch: list[tuple[str, str, dt.date | None]]) -> dict[str, list[tuple]]:
+def _extract_many(batch: list[tuple[str, str, dt.date | None]]) -> dict[str, pl.DataFrame]:
+    """Frames for a batch of documents. Built here, in the worker, so the parent receives compact
+    Arrow-backed frames rather than millions of Python tuples."""
     merged: dict[str, list[tuple]] = {k: [] for k in FRAME_SCHEMAS}
     for document_id, text, doc_date in batch:
         try:
@@ -242,27 +255,38 @@ def _extract_many(batch: list[tuple[str, str, dt.date | None]]) -> dict[str, lis
             continue
         for k, rows in rows_by_frame.items():
             merged[k].extend(rows)
-    return merged
+    return {k: pl.DataFrame(rows, schema=FRAME_SCHEMAS[k], orient="row") for k, rows in merged.items()}
 
 
-def extract_documents(docs: pl.DataFrame, workers: int | None = None) -> dict[str, pl.DataFrame]:
-    """Fact frames for a batch of staged documents (columns document_id, text, published_date)."""
+def extract_documents(docs: pl.DataFrame, workers: int | None = None,
+                      progress=None) -> dict[str, pl.DataFrame]:
+    """Fact frames for a batch of staged documents (columns document_id, text, published_date).
+
+    `progress(done_documents, total_documents)` is called as batches finish, for run logs.
+    """
     items = list(zip(docs["document_id"], docs["text"], docs["published_date"], strict=True))
     total_chars = int(docs["characters"].sum()) if docs.height else 0
     workers = workers or os.cpu_count() or 1
-    merged: dict[str, list[tuple]] = {k: [] for k in FRAME_SCHEMAS}
+    parts: list[dict[str, pl.DataFrame]] = []
     if workers > 1 and total_chars >= POOL_MIN_CHARACTERS and len(items) > 1:
-        chunks = [items[i::workers * 4] for i in range(workers * 4)]
+        # Contiguous chunks of ~50 documents: small enough to report progress and balance the
+        # workers, large enough that pickling stays cheap.
+        size = max(1, min(50, len(items) // (workers * 4) or 1))
+        chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        done = 0
         # spawn, not fork: a forked child would inherit DuckDB's per-process file cache.
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            for part in pool.map(_extract_many, [c for c in chunks if c]):
-                for k, rows in part.items():
-                    merged[k].extend(rows)
+            for chunk, part in zip(chunks, pool.map(_extract_many, chunks), strict=True):
+                parts.append(part)
+                done += len(chunk)
+                if progress:
+                    progress(done, len(items))
     else:
-        merged = _extract_many(items)
-    frames = {
-        k: pl.DataFrame(rows, schema=FRAME_SCHEMAS[k], orient="row") for k, rows in merged.items()
-    }
+        parts.append(_extract_many(items))
+        if progress:
+            progress(len(items), len(items))
+    frames = {k: pl.concat([p[k] for p in parts]) if parts else pl.DataFrame(schema=FRAME_SCHEMAS[k])
+              for k in FRAME_SCHEMAS}
     frames["entities"] = frames["entities"].unique("entity_id", keep="first", maintain_order=True)
     frames["entity_aliases"] = frames["entity_aliases"].unique(maintain_order=True)
     frames["periods"] = frames["periods"].unique("period_id", keep="first", maintain_order=True)

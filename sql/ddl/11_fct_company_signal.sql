@@ -4,6 +4,7 @@ create table if not exists fct_company_signal (
     signal_id    varchar not null,
     document_id  varchar not null,
     entity_id    varchar not null,
+    company_spelling varchar,              -- the company as this document names it most often
     aspect       varchar not null,
     direction    varchar not null,
     strength     varchar,

@@ -1,22 +1,24 @@
 -- v_entity_mentions: what each loaded document says about each entity (grain: entity, document).
+-- Aggregates rather than windows: one pass over the mentions, whatever the corpus size.
 create or replace view v_entity_mentions as
 with mentions as (
     select
-        m.entity_id, m.document_id, m.span_start, m.span_end, m.mention,
-        row_number() over (partition by m.entity_id, m.document_id order by m.span_start) as nth,
-        count(*) over (partition by m.entity_id, m.document_id) as mentions
-    from fct_entity_mention m
+        entity_id, document_id,
+        count(*) as mentions,
+        min(span_start) as first_span_start,
+        arg_min(span_end, span_start) as first_span_end,
+        arg_min(mention, span_start) as first_mention
+    from fct_entity_mention
+    group by entity_id, document_id
 ),
 
 final as (
     select
         e.canonical as entity, e.entity_type, e.exchange_code, d.document,
-        m.mentions, m.span_start as first_span_start, m.span_end as first_span_end,
-        m.mention as first_mention, e.entity_id
+        m.mentions, m.first_span_start, m.first_span_end, m.first_mention, e.entity_id
     from mentions m
     join dim_document d on d.document_id = m.document_id and d.status = 'loaded'
     join dim_entity e on e.entity_id = m.entity_id
-    where m.nth = 1
 )
 
 select * from final;

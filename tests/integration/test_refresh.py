@@ -129,8 +129,8 @@ def test_failing_blocking_check_blocks_the_load(inbox, warehouse_file, instance,
 
     real_extract = assets.extract_documents
 
-    def broken_extract(docs):
-        frames = real_extract(docs)
+    def broken_extract(docs, **kwargs):
+        frames = real_extract(docs, **kwargs)
         frames["metric_facts"] = frames["metric_facts"].drop("unit")   # a frame-level failure
         return frames
 
@@ -147,8 +147,8 @@ def test_row_failures_are_quarantined_and_the_rest_loads(inbox, warehouse_file, 
 
     real_extract = assets.extract_documents
 
-    def one_bad_row(docs):
-        frames = real_extract(docs)
+    def one_bad_row(docs, **kwargs):
+        frames = real_extract(docs, **kwargs)
         mf = frames["metric_facts"]
         frames["metric_facts"] = mf.with_columns(
             pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("furlongs")).otherwise(pl.col("unit")).alias("unit")

@@ -22,8 +22,10 @@ ALPHABET = (
     "元美元港元台张家辆人个倍EFLOPSGWkWh吨年月日季度Q1H2FYE同比增长下降亏损公司英伟达谷歌北京市"
     "，。；：！？（）【】「」()[]\n \t$US bn million billion tokens 字参数GPT-4 H100 600518.SH ①②"
 )
-SPANNED = {"metric_facts": (13, 14, 15), "company_signals": (9, 10, 11), "events": (9, 10, 11),
-           "entity_mentions": (2, 3, 4), "unparsed_mentions": (1, 2, 3)}
+SPANNED = {
+    frame: tuple(list(FRAME_SCHEMAS[frame]).index(c) for c in ("span_start", "span_end", "mention"))
+    for frame in ("metric_facts", "company_signals", "events", "entity_mentions", "unparsed_mentions")
+}
 
 
 def check(text: str) -> None:
