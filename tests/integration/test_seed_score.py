@@ -29,7 +29,8 @@ def scorer():
 
 
 @pytest.fixture(scope="module")
-def seed_scores(tmp_path_factory):
+def seed_warehouse(tmp_path_factory):
+    """A warehouse built from the seed report alone, by a real materialization."""
     import dagster as dg
 
     tmp = tmp_path_factory.mktemp("seed")
@@ -39,17 +40,19 @@ def seed_scores(tmp_path_factory):
     w = tmp / "w.duckdb"
     with dg.instance_for_test() as instance:
         refresh(inbox, w, instance)
+    return w
+
+
+@pytest.fixture(scope="module")
+def seed_scores(seed_warehouse):
     s = scorer()
-    res, details = s.score(s.read_jsonl([EVAL / "seed_gold.jsonl"]),
-                           s.load_view(str(w), "v_metric_facts", s.METRIC_COLUMNS))
-    r, d = s.score_signals(s.read_jsonl([EVAL / "seed_signals.jsonl"]),
-                           s.load_view(str(w), "v_company_signals", s.SIGNAL_COLUMNS))
-    res.update(r)
-    details.update(d)
-    r, d = s.score_events(s.read_jsonl([EVAL / "seed_events.jsonl"]),
-                          s.load_view(str(w), "v_events", s.EVENT_COLUMNS))
-    res.update(r)
-    details.update(d)
+    w = str(seed_warehouse)
+    res, details = s.score(s.read_jsonl([EVAL / "seed_gold.jsonl"]), s.load_view(w, "v_metric_facts", s.METRIC_COLUMNS))
+    for fn, gold, view, cols in ((s.score_signals, "seed_signals.jsonl", "v_company_signals", s.SIGNAL_COLUMNS),
+                                 (s.score_events, "seed_events.jsonl", "v_events", s.EVENT_COLUMNS)):
+        r, d = fn(s.read_jsonl([EVAL / gold]), s.load_view(w, view, cols))
+        res.update(r)
+        details.update(d)
     return res, details
 
 
@@ -58,20 +61,6 @@ def test_seed_score_does_not_regress(seed_scores, name):
     res, details = seed_scores
     floor = {**FLOORS, **SIGNAL_FLOORS, **EVENT_FLOORS}[name]
     assert res[name] >= floor, f"{name} {res[name]} < {floor}; details: {details}"
-
-
-@pytest.fixture(scope="module")
-def seed_warehouse(tmp_path_factory):
-    import dagster as dg
-
-    tmp = tmp_path_factory.mktemp("seed_entities")
-    inbox = tmp / "inbox"
-    inbox.mkdir()
-    (inbox / "seed_report.txt").write_bytes((EVAL / "seed_report.txt").read_bytes())
-    w = tmp / "w.duckdb"
-    with dg.instance_for_test() as instance:
-        refresh(inbox, w, instance)
-    return w
 
 
 def test_seed_entities_are_in_the_entity_dimension(seed_warehouse):
