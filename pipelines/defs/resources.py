@@ -31,10 +31,13 @@ class WarehouseResource(dg.ConfigurableResource):
 @dg.definitions
 def resources() -> dg.Definitions:
     # EnvVar is resolved at run time; `.env` in the repo root gives the defaults for `dagster dev`
-    # and the CLI sets both variables from its options.
+    # and the CLI sets both variables from its options. The staged frames pass between the steps of
+    # one in-process run in memory: pickling them to disk cost a quarter of a large run's peak
+    # memory, and they are meaningless outside their run (materialize the whole refresh job).
     return dg.Definitions(
         resources={
             "inbox": InboxResource(path=dg.EnvVar("YANBAO_INBOX")),
             "warehouse": WarehouseResource(path=dg.EnvVar("YANBAO_WAREHOUSE")),
+            "io_manager": dg.mem_io_manager,
         }
     )
