@@ -8,6 +8,8 @@ never fight over the DuckDB file.
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the real annotations of asset functions.
+import datetime as dt
+import json
 import time
 
 import dagster as dg
@@ -189,9 +191,6 @@ FAILED_EXTRACTION = ("staged_documents", "extract_document")
 
 def _failed_extraction_quarantine(failed: pl.DataFrame, document_names: dict[str, str]) -> pl.DataFrame:
     """A document whose extraction raised is quarantined whole; the loader rejects it with the reason."""
-    import datetime as dt
-    import json
-
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rows = [(document_names.get(r["document_id"]), *FAILED_EXTRACTION, r["reason"],
              json.dumps(r, ensure_ascii=False), now) for r in failed.iter_rows(named=True)]
@@ -212,9 +211,6 @@ def _span_mismatches(docs: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> dic
 
 
 def _span_quarantine(bad: pl.DataFrame, frame: str, document_names: dict[str, str]) -> pl.DataFrame:
-    import datetime as dt
-    import json
-
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rows = [
         (document_names.get(r["document_id"]), frame, "spans_match_text",
