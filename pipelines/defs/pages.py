@@ -13,7 +13,7 @@ import time
 import dagster as dg
 
 from pipelines.defs.resources import WarehouseResource
-from pipelines.present.index import main_chart_rows
+from pipelines.present.index import corpus_totals, main_chart_rows
 from pipelines.present.publish import pages_folder, publish_document_pages, publish_index
 from pipelines.present.svg import unicode_bars
 
@@ -59,14 +59,7 @@ def corpus_report(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     folder = pages_folder(warehouse.file())
     done = publish_index(warehouse.file(), folder)
     corpus = done.corpus
-    counts = {
-        "documents": len(corpus.documents),
-        "quantities": sum(d.quantities for d in corpus.documents),
-        "company signals": sum(d.signals for d in corpus.documents),
-        "events": sum(d.events for d in corpus.documents),
-        "unparsed mentions": sum(d.unparsed for d in corpus.documents),
-        "rejected files": len(corpus.rejected),
-    }
+    counts = corpus_totals(corpus)
     summary = "| | |\n| --- | ---: |\n" + "\n".join(f"| {k} | {v:,} |" for k, v in counts.items())
     if corpus.rejected:
         summary += "\n\n**Rejected files**\n\n| document | reason |\n| --- | --- |\n" + "\n".join(

@@ -156,10 +156,9 @@ def main_chart_rows(corpus: CorpusOverview) -> list[tuple[str, float]]:
     return [(family, sum(parts.values())) for family, parts in corpus.families]
 
 
-def render_index(corpus: CorpusOverview, chart_svgs: dict[str, str] | None = None) -> str:
-    """The self-contained HTML index page of the corpus."""
-    chart_svgs = chart_svgs or charts(corpus)
-    totals = {
+def corpus_totals(corpus: CorpusOverview) -> dict[str, int]:
+    """Headline counts of the corpus: documents, facts per type, rejected files."""
+    return {
         "documents": len(corpus.documents),
         "quantities": sum(d.quantities for d in corpus.documents),
         "company signals": sum(d.signals for d in corpus.documents),
@@ -167,6 +166,12 @@ def render_index(corpus: CorpusOverview, chart_svgs: dict[str, str] | None = Non
         "unparsed mentions": sum(d.unparsed for d in corpus.documents),
         "rejected files": len(corpus.rejected),
     }
+
+
+def render_index(corpus: CorpusOverview, chart_svgs: dict[str, str] | None = None) -> str:
+    """The self-contained HTML index page of the corpus."""
+    chart_svgs = chart_svgs or charts(corpus)
+    totals = corpus_totals(corpus)
     doc_rows = "".join(
         f'<tr><td><a href="{escape(d.page, quote=True)}">{escape(d.document)}</a></td>'
         f"<td>{escape(d.title or '')}</td><td>{d.published_date or ''}</td><td>{escape(d.source or '')}</td>"
