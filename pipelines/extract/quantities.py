@@ -540,7 +540,39 @@ def find_quantities(text: str) -> tuple[list[QuantityMention], list[UnparsedMent
             found.append(result)
         consumed = result.end
         pos = max(pos, consumed)
-    return found, unparsed
+    return _with_list_heads(folded, text, found), unparsed
+
+
+# `上升0.1、0.2和0.3个百分点`, `分别为1.2、1.5和1.8元`: a list whose unit is written once, after
+# its last item. The bare items before it take that item's unit and magnitude.
+_LIST_HEAD = re.compile(r"(?<![\d.第])(\d+(?:\.\d+)?)\s*(?:、|和|及|与)\s*$")
+_ORDINAL_BEFORE = re.compile(r"第\s*\d+(?:\.\d+)?\s*(?:、|和|及|与)\s*$")
+_LEADING_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+
+
+def _with_list_heads(folded: str, text: str, found: list[QuantityMention]) -> list[QuantityMention]:
+    out: list[QuantityMention] = []
+    taken_until = 0
+    for q in found:
+        lead = _LEADING_NUMBER.match(folded, q.start)
+        if lead is not None and q.value_high is None and q.comparator == "=":
+            written = float(lead.group())
+            factor = q.value / written if written else None
+            heads: list[QuantityMention] = []
+            end = q.start
+            while factor is not None:
+                m = _LIST_HEAD.search(folded, max(taken_until, end - 24), end)
+                if m is None:
+                    break
+                s, e = m.start(1), m.end(1)
+                heads.append(q._replace(start=s, end=e, surface=text[s:e], value=float(m.group(1)) * factor))
+                end = s
+            # `第1、2和3名` is a list of ranks, not of quantities.
+            if not (heads and _ORDINAL_BEFORE.search(folded, max(0, end - 12), end)):
+                out.extend(reversed(heads))
+        out.append(q)
+        taken_until = q.end
+    return out
 
 
 def _special(lex: _Lexicon, text: str, lowered: str, s: int, e: int, value: float, unit: str

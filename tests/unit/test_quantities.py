@@ -618,3 +618,15 @@ def test_seed_report_spans_are_exact_and_unlabelled_output_is_listed() -> None:
         print("  ", m.surface, m.value, m.unit, m.counted)
     assert {m.surface for m in outside} <= {"1 token", "三个"}
     assert unparsed == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("制造业、非制造业和综合PMI分别上升0.1、0.2和0.3个百分点", [("0.1", 0.1, "pp"), ("0.2", 0.2, "pp"), ("0.3个百分点", 0.3, "pp")]),
+    ("EPS分别为1.2、1.5和1.8元", [("1.2", 1.2, "CNY"), ("1.5", 1.5, "CNY"), ("1.8元", 1.8, "CNY")]),
+    ("营收分别为5、6亿元", [("5", 5e8, "CNY"), ("6亿元", 6e8, "CNY")]),
+    ("2023、2024和2025年营收", []),
+])
+def test_unit_written_once_after_a_list(text, expected):
+    """A list whose unit is written only after its last item: every item takes that unit."""
+    got = [(q.surface, q.value, q.unit) for q in find_quantities(text)[0]]
+    assert [(s, pytest.approx(v), u) for s, v, u in expected] == got
