@@ -63,14 +63,16 @@ def writer_lock(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS, shared: boo
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def connect(path: Path, read_only: bool, wait_seconds: float = 5.0) -> duckdb.DuckDBPyConnection:
+def connect(path: Path, read_only: bool, wait_seconds: float = 5.0,
+            config: dict | None = None) -> duckdb.DuckDBPyConnection:
     """Open the warehouse, retrying briefly on DuckDB's own file lock."""
+    # DuckDB may cache up to 80% of RAM by default; a load needs far less, and the
+    # benchmark's memory target counts the whole process.
+    settings = {"memory_limit": MEMORY_LIMIT, **(config or {})}
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            # DuckDB may cache up to 80% of RAM by default; a load needs far less, and the
-            # benchmark's memory target counts the whole process.
-            return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
+            return duckdb.connect(str(path), read_only=read_only, config=settings)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise
@@ -266,17 +268,7 @@ def table_counts(path: Path, tables: tuple[str, ...]) -> dict[str, int]:
 def connect_query(path: Path, wait_seconds: float = 3.0) -> duckdb.DuckDBPyConnection:
     """A connection for user SQL: read-only, and unable to touch files, attach databases or
     install extensions, whatever the statement tries."""
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            return duckdb.connect(
-                str(path), read_only=True,
-                config={"enable_external_access": False, "autoinstall_known_extensions": False,
-                        "autoload_known_extensions": False, "lock_configuration": True},
-            )
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
-                if "lock" in str(exc).lower():
-                    raise WarehouseBusy(f"a run is writing the warehouse {path}") from None
-                raise
-            time.sleep(0.2)
+    return connect(path, read_only=True, wait_seconds=wait_seconds, config={
+        "enable_external_access": False, "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False, "lock_configuration": True,
+    })

@@ -20,7 +20,7 @@ from pipelines.defs.resources import InboxResource, WarehouseResource
 from pipelines.extract.document import extract_documents, extractor_version
 from pipelines.extract.metrics import vocabulary
 from pipelines.faults import crash_point
-from pipelines.ingest.stage import StagedDocuments, stage_documents
+from pipelines.ingest.stage import REJECTED_SCHEMA, StagedDocuments, stage_documents
 from pipelines.validation import QUARANTINE_SCHEMA, Validation, markdown_table, validate
 from schemas import (
     CompanySignalModel,
@@ -96,8 +96,7 @@ def staged_documents(context: dg.AssetExecutionContext, inbox: InboxResource, wa
 
 def _failed_documents(documents: pl.DataFrame, v: Validation) -> pl.DataFrame:
     if v.quarantine.is_empty():
-        return pl.DataFrame(schema={"document_id": pl.String, "document": pl.String, "reason": pl.String,
-                                    "sha256": pl.String, "size_bytes": pl.Int64})
+        return pl.DataFrame(schema=REJECTED_SCHEMA)
     reasons = v.quarantine.group_by("document").agg(pl.col("reason").first())
     return (
         documents.join(reasons, on="document")
@@ -189,12 +188,17 @@ def extracted_facts(context: dg.AssetExecutionContext, staged_documents: StagedD
 FAILED_EXTRACTION = ("staged_documents", "extract_document")
 
 
+def _quarantine(rows: pl.DataFrame, frame: str, check: str, reason, document_names: dict[str, str]) -> pl.DataFrame:
+    """Quarantine rows for `rows`, each with the failed check and `reason(row)`."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    out = [(document_names.get(r["document_id"]), frame, check, reason(r),
+            json.dumps(r, ensure_ascii=False, default=str), now) for r in rows.iter_rows(named=True)]
+    return pl.DataFrame(out, schema=QUARANTINE_SCHEMA, orient="row")
+
+
 def _failed_extraction_quarantine(failed: pl.DataFrame, document_names: dict[str, str]) -> pl.DataFrame:
     """A document whose extraction raised is quarantined whole; the loader rejects it with the reason."""
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    rows = [(document_names.get(r["document_id"]), *FAILED_EXTRACTION, r["reason"],
-             json.dumps(r, ensure_ascii=False), now) for r in failed.iter_rows(named=True)]
-    return pl.DataFrame(rows, schema=QUARANTINE_SCHEMA, orient="row")
+    return _quarantine(failed, *FAILED_EXTRACTION, lambda r: r["reason"], document_names)
 
 
 def _span_mismatches(docs: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
@@ -211,14 +215,8 @@ def _span_mismatches(docs: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> dic
 
 
 def _span_quarantine(bad: pl.DataFrame, frame: str, document_names: dict[str, str]) -> pl.DataFrame:
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    rows = [
-        (document_names.get(r["document_id"]), frame, "spans_match_text",
-         f"text[{r['span_start']}:{r['span_end']}] is not {r['mention']!r}",
-         json.dumps(r, ensure_ascii=False, default=str), now)
-        for r in bad.iter_rows(named=True)
-    ]
-    return pl.DataFrame(rows, schema=QUARANTINE_SCHEMA, orient="row")
+    return _quarantine(bad, frame, "spans_match_text",
+                       lambda r: f"text[{r['span_start']}:{r['span_end']}] is not {r['mention']!r}", document_names)
 
 
 TABLES = {

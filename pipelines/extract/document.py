@@ -25,7 +25,7 @@ from pipelines.extract.events import find_events
 from pipelines.extract.facts import assemble_metric_facts, fact_id, lead_period, main_company
 from pipelines.extract.periods import find_periods
 from pipelines.extract.quantities import find_quantities
-from pipelines.extract.sentences import split_sentences
+from pipelines.extract.sentences import sentence_at, split_sentences
 from pipelines.extract.signals import find_signals
 from pipelines.extract.spans import SpanIndex
 from pipelines.extract.textnorm import fold
@@ -179,8 +179,8 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
             seen_periods[pid] = (pid, start, end, (end - start).days + 1, period_label(start, end))
         return pid
 
-    facts, _ = assemble_metric_facts(text, folded, sentences, quantities, entities, periods, roles, doc_date,
-                                     doc_topic=topic, doc_period=lead_period(text, periods))
+    facts = assemble_metric_facts(text, folded, sentences, quantities, entities, periods, roles, doc_date,
+                                  doc_topic=topic, doc_period=lead_period(text, periods))
     for f in facts:
         out["metric_facts"].append((
             fact_id(document_id, f.span_start, f.span_end), document_id, f.subject_id, f.metric,
@@ -219,7 +219,7 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
 
     sentence_starts = [s.start for s in sentences]
     for u in unparsed:
-        s = _sentence_around(sentences, sentence_starts, u.start)
+        s = sentence_at(sentences, sentence_starts, u.start)
         out["unparsed_mentions"].append((document_id, u.start, u.end, u.surface, u.reason,
                                          evidence(s.start, s.end) if s else None))
     out["periods"] = list(seen_periods.values())
@@ -234,13 +234,6 @@ def _spellings(entities) -> dict[str, str]:
         by_surface = counts.setdefault(e.entity_id, {})
         by_surface[e.surface] = by_surface.get(e.surface, 0) + 1
     return {eid: min(c, key=lambda sfc: (-c[sfc], len(sfc), sfc)) for eid, c in counts.items()}
-
-
-def _sentence_around(sentences, starts, pos):
-    import bisect
-
-    i = bisect.bisect_right(starts, pos) - 1
-    return sentences[i] if i >= 0 and sentences[i].start <= pos < sentences[i].end else None
 
 
 def _extract_many(batch: list[tuple[str, str, dt.date | None]]) -> dict[str, pl.DataFrame]:

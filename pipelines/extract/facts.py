@@ -31,7 +31,7 @@ from typing import NamedTuple
 
 from pipelines.extract import metrics as metric_rules
 from pipelines.extract.mentions import EntityMention, PeriodMention, QuantityMention, Sentence
-from pipelines.extract.sentences import clauses
+from pipelines.extract.sentences import clauses, sentence_at
 from pipelines.extract.spans import SpanIndex
 from pipelines.paths import VOCAB_DIR
 
@@ -140,10 +140,7 @@ class _Context:
         self.paragraphs = paragraph_starts(text)
 
     def sentence_of(self, pos: int) -> Sentence | None:
-        i = bisect.bisect_right(self.sentence_starts, pos) - 1
-        if i >= 0 and self.sentences[i].start <= pos < self.sentences[i].end:
-            return self.sentences[i]
-        return None
+        return sentence_at(self.sentences, self.sentence_starts, pos)
 
     def paragraph_start(self, pos: int) -> int:
         return self.paragraphs[bisect.bisect_right(self.paragraphs, pos) - 1]
@@ -302,11 +299,10 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
                           periods: Sequence[PeriodMention], entity_roles: dict[str, str | None],
                           doc_date: dt.date | None, doc_topic: EntityMention | None = None,
                           doc_period: PeriodMention | None = None,
-                          ) -> tuple[list[MetricFact], dict[str, EntityMention]]:
-    """Facts for one document, and the entities they name (by entity_id)."""
+                          ) -> list[MetricFact]:
+    """The metric facts of one document."""
     ctx = _Context(text, folded, sentences, entities, periods, entity_roles, doc_date)
     facts: list[MetricFact] = []
-    subjects: dict[str, EntityMention] = {}
     cue_cache: dict[int, list[tuple[int, int, str]]] = {}
     clause_cache: dict[int, list[tuple[int, int]]] = {}
     # One scan for metric cue words per document; each sentence takes its slice.
@@ -354,13 +350,9 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
                 run_metrics = metric_rules.metric_list_before(folded, clause[0], respectively.start(), q.unit)
                 if run_metrics:
                     fact = fact._replace(metric=run_metrics[0])
-        for e in run:
-            subjects[e.entity_id] = e
-        if fact.subject_id is not None and fact.subject_id not in subjects:
-            subjects[fact.subject_id] = next(e for e in entities if e.entity_id == fact.subject_id)
         facts.append(fact)
         prev_q, prev_fact = q, fact
-    return facts, subjects
+    return facts
 
 
 def _enumeration_member(q: QuantityMention, head_q: QuantityMention, head: MetricFact,

@@ -11,7 +11,9 @@ different subjects inside one sentence.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 
 from pipelines.extract.mentions import Sentence
 
@@ -43,6 +45,12 @@ def split_sentences(text: str) -> list[Sentence]:
         pos = m.end()
     _append_trimmed(text, pos, len(text), out)
     return out
+
+
+def sentence_at(sentences: Sequence[Sentence], starts: Sequence[int], pos: int) -> Sentence | None:
+    """The sentence containing offset `pos` (`starts` = the sentences' start offsets), if any."""
+    i = bisect.bisect_right(starts, pos) - 1
+    return sentences[i] if i >= 0 and sentences[i].start <= pos < sentences[i].end else None
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
