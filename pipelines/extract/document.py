@@ -214,7 +214,7 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
     for r in dim_rows:
         out["entities"].append((r["entity_id"], r["canonical"], r["entity_type"], r.get("exchange_code"),
                                 r.get("role"), r.get("source") or "lexicon"))
-        for alias in {r["canonical"], *r.get("aliases", ())}:
+        for alias in sorted({r["canonical"], *r.get("aliases", ())}):
             out["entity_aliases"].append((r["entity_id"], alias))
 
     sentence_starts = [s.start for s in sentences]
