@@ -15,7 +15,6 @@ import argparse
 import pickle
 import sys
 import time
-from pathlib import Path
 
 from bench.corpus import REPO_ROOT, build_corpus
 from pipelines.extract.document import extract_document

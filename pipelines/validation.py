@@ -31,6 +31,12 @@ class Validation:
     structural_errors: list[str]
     failures_by_check: dict[str, int]
     failure_sample: pl.DataFrame
+    # Valid row count when the valid rows live elsewhere (spilled chunk by chunk to Parquet).
+    rows: int | None = None
+
+    @property
+    def row_count(self) -> int:
+        return self.valid.height if self.rows is None else self.rows
 
     @property
     def passed(self) -> bool:
@@ -43,7 +49,7 @@ class Validation:
     def metadata(self) -> dict:
         """Asset-check metadata: counts per check and the first failure cases."""
         md: dict = {
-            "dagster/row_count": self.valid.height,
+            "dagster/row_count": self.row_count,
             "num_quarantined": self.quarantine.height,
             "num_failures": sum(self.failures_by_check.values()),
             "failures_by_check": dict(self.failures_by_check),

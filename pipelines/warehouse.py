@@ -128,7 +128,10 @@ def known_documents(path: Path) -> pl.DataFrame:
 
 @dataclass
 class LoadBatch:
-    """Everything one refresh writes, as frames already validated by their pandera models."""
+    """Everything one refresh writes, as frames already validated by their pandera models.
+
+    The mention frames may be polars frames or SpooledFrames (Parquet parts on disk): both
+    have `height`, and DuckDB reads either without a Python row loop."""
 
     documents: pl.DataFrame            # StagedDocumentModel without `text`
     rejected: pl.DataFrame             # RejectedDocumentModel
@@ -213,7 +216,8 @@ def load(path: Path, batch: LoadBatch, fail_after: str | None = None) -> dict[st
         try:
             ensure_schema(con)
             for name, frame in frames.items():
-                con.register(name, frame)
+                # Spilled frames (pipelines/spool.py) are streamed from their Parquet parts.
+                con.register(name, frame.for_duckdb() if hasattr(frame, "for_duckdb") else frame)
             con.execute("begin transaction")
             try:
                 for step in _LOAD_STEPS:

@@ -8,8 +8,6 @@ never fight over the DuckDB file.
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the real annotations of asset functions.
-import datetime as dt
-import json
 import time
 
 import dagster as dg
@@ -17,22 +15,13 @@ import polars as pl
 
 from pipelines import warehouse as wh
 from pipelines.defs.resources import InboxResource, WarehouseResource
-from pipelines.extract.document import extract_documents, extractor_version
+from pipelines.extract.document import extractor_version
 from pipelines.extract.metrics import vocabulary
 from pipelines.faults import crash_point
 from pipelines.ingest.stage import REJECTED_SCHEMA, StagedDocuments, stage_documents
-from pipelines.validation import QUARANTINE_SCHEMA, Validation, markdown_table, validate
-from schemas import (
-    CompanySignalModel,
-    EntityAliasModel,
-    EntityMentionModel,
-    EntityModel,
-    EventModel,
-    MetricFactModel,
-    RejectedDocumentModel,
-    StagedDocumentModel,
-    UnparsedMentionModel,
-)
+from pipelines.spool import FAILED_EXTRACTION, SHARED, SPOOLED, Spool, SpooledFrame, spool_extraction
+from pipelines.validation import Validation, markdown_table, validate
+from schemas import RejectedDocumentModel, StagedDocumentModel
 
 WAREHOUSE_POOL = "warehouse"
 
@@ -106,21 +95,22 @@ def _failed_documents(documents: pl.DataFrame, v: Validation) -> pl.DataFrame:
 
 
 # Each staged fact frame, its model, and what it means to an analyst.
-FACT_FRAMES = {
-    "metric_facts": (MetricFactModel, "Quantities stated in the new and changed reports, with subject, metric, period and status."),
-    "company_signals": (CompanySignalModel, "Qualitative performance statements about named companies."),
-    "events": (EventModel, "Dated events (launches, policies, tenders, acquisitions...) with their subjects."),
-    "entity_mentions": (EntityMentionModel, "Every mention of a named organization, government, model or product."),
-    "entities": (EntityModel, "The canonical entities the new and changed reports name."),
-    "entity_aliases": (EntityAliasModel, "Spellings of those entities."),
-    "unparsed_mentions": (UnparsedMentionModel, "Number-like mentions that could not be normalized, with the reason."),
+_DESCRIPTIONS = {
+    "metric_facts": "Quantities stated in the new and changed reports, with subject, metric, period and status.",
+    "company_signals": "Qualitative performance statements about named companies.",
+    "events": "Dated events (launches, policies, tenders, acquisitions...) with their subjects.",
+    "entity_mentions": "Every mention of a named organization, government, model or product.",
+    "entities": "The canonical entities the new and changed reports name.",
+    "entity_aliases": "Spellings of those entities.",
+    "unparsed_mentions": "Number-like mentions that could not be normalized, with the reason.",
 }
-SPANNED_FRAMES = ("metric_facts", "company_signals", "events", "entity_mentions", "unparsed_mentions")
+FACT_FRAMES = {name: ({**SPOOLED, **SHARED}[name], description) for name, description in _DESCRIPTIONS.items()}
 
 
 @dg.multi_asset(
     outs={
-        **{name: dg.AssetOut(group_name="extract", kinds={"python", "polars"}, description=desc)
+        **{name: dg.AssetOut(group_name="extract", kinds={"python", "parquet"} if name in SPOOLED else {"python", "polars"},
+                             description=desc)
            for name, (_, desc) in FACT_FRAMES.items()},
         "staged_periods": dg.AssetOut(group_name="extract", kinds={"polars"},
                                       description="Distinct periods the new facts refer to."),
@@ -135,88 +125,44 @@ SPANNED_FRAMES = ("metric_facts", "company_signals", "events", "entity_mentions"
     ],
 )
 def extracted_facts(context: dg.AssetExecutionContext, staged_documents: StagedDocuments):
-    """Run every extractor over the staged documents and validate each frame."""
+    """Run every extractor over the staged documents and validate each frame, chunk by chunk:
+    the mention frames are spilled to Parquet as they are validated (see pipelines/spool.py)."""
     started = time.perf_counter()
     docs = staged_documents.documents
     last_logged = [0.0]
 
-    def progress(done: int, total: int) -> None:
+    def progress(done: int, total: int, characters: int) -> None:
         # Long runs say where they are, at most every 10 seconds.
         now = time.perf_counter()
         if done == total or now - last_logged[0] >= 10:
             last_logged[0] = now
-            rate = int(docs["characters"].head(done).sum() or 0) / max(now - started, 1e-6)
+            rate = characters / max(now - started, 1e-6)
             context.log.info(f"extracted {done}/{total} documents ({rate / 1e3:.0f}k characters/s)")
 
-    frames = extract_documents(docs, progress=progress)
-    document_names = dict(zip(docs["document_id"], docs["document"], strict=True))
-    quarantine = [pl.DataFrame(schema=QUARANTINE_SCHEMA)]
-    span_failures = _span_mismatches(docs, frames)
-    for name in SPANNED_FRAMES:
-        bad = span_failures[name]
-        if bad.height:
-            quarantine.append(_span_quarantine(bad, name, document_names))
-            frames[name] = frames[name].join(bad.select("document_id", "span_start", "span_end"),
-                                             on=["document_id", "span_start", "span_end"], how="anti")
-    quarantine.append(_failed_extraction_quarantine(frames["failed_documents"], document_names))
+    out = spool_extraction(docs, Spool(), progress=progress)
     seconds = round(time.perf_counter() - started, 3)
-    for name, (model, _) in FACT_FRAMES.items():
-        v = validate(model, frames[name], name, document_names)
-        quarantine.append(v.quarantine)
-        yield dg.Output(v.valid, output_name=name, metadata={
-            "dagster/row_count": v.valid.height,
-            "preview": dg.MetadataValue.md(_preview(v.valid.drop("evidence", strict=False))),
+    for name in FACT_FRAMES:
+        v = out.validations[name]
+        value = out.frames[name] if name in SPOOLED else out.shared[name]
+        yield dg.Output(value, output_name=name, metadata={
+            "dagster/row_count": v.row_count,
+            "preview": dg.MetadataValue.md(_preview(_head(value).drop("evidence", strict=False))),
         })
         yield _check_result(f"{name}_valid", name, v)
-    mismatches = sum(f.height for f in span_failures.values())
+    mismatches = out.span_mismatches
     yield dg.AssetCheckResult(
-        check_name="spans_match_text", asset_key="metric_facts", passed=mismatches == 0,
-        metadata={"mismatched_spans": mismatches,
-                  "sample": dg.MetadataValue.md(_preview(pl.concat(
-                      [f.select("document_id", "span_start", "span_end", "mention") for f in span_failures.values()]
-                  )))},
+        check_name="spans_match_text", asset_key="metric_facts", passed=mismatches.is_empty(),
+        metadata={"mismatched_spans": mismatches.height, "sample": dg.MetadataValue.md(_preview(mismatches))},
     )
-    yield dg.Output(frames["periods"], output_name="staged_periods",
-                    metadata={"dagster/row_count": frames["periods"].height})
-    q = pl.concat(quarantine)
+    yield dg.Output(out.periods, output_name="staged_periods", metadata={"dagster/row_count": out.periods.height})
     crash_point("extracted")
-    yield dg.Output(q, output_name="quarantined_rows",
-                    metadata={"dagster/row_count": q.height, "extraction_seconds": seconds,
+    yield dg.Output(out.quarantine, output_name="quarantined_rows",
+                    metadata={"dagster/row_count": out.quarantine.height, "extraction_seconds": seconds,
                               "characters_per_second": int((docs["characters"].sum() or 0) / max(seconds, 1e-6))})
 
 
-FAILED_EXTRACTION = ("staged_documents", "extract_document")
-
-
-def _quarantine(rows: pl.DataFrame, frame: str, check: str, reason, document_names: dict[str, str]) -> pl.DataFrame:
-    """Quarantine rows for `rows`, each with the failed check and `reason(row)`."""
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    out = [(document_names.get(r["document_id"]), frame, check, reason(r),
-            json.dumps(r, ensure_ascii=False, default=str), now) for r in rows.iter_rows(named=True)]
-    return pl.DataFrame(out, schema=QUARANTINE_SCHEMA, orient="row")
-
-
-def _failed_extraction_quarantine(failed: pl.DataFrame, document_names: dict[str, str]) -> pl.DataFrame:
-    """A document whose extraction raised is quarantined whole; the loader rejects it with the reason."""
-    return _quarantine(failed, *FAILED_EXTRACTION, lambda r: r["reason"], document_names)
-
-
-def _span_mismatches(docs: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """Rows whose mention is not the text at their span (checked on the decoded text)."""
-    texts = docs.select("document_id", "text")
-    out = {}
-    for name in SPANNED_FRAMES:
-        f = frames[name].join(texts, on="document_id", how="left")
-        out[name] = f.filter(
-            pl.col("text").str.slice(pl.col("span_start"), pl.col("span_end") - pl.col("span_start"))
-            != pl.col("mention")
-        ).drop("text")
-    return out
-
-
-def _span_quarantine(bad: pl.DataFrame, frame: str, document_names: dict[str, str]) -> pl.DataFrame:
-    return _quarantine(bad, frame, "spans_match_text",
-                       lambda r: f"text[{r['span_start']}:{r['span_end']}] is not {r['mention']!r}", document_names)
+def _head(frame: pl.DataFrame | SpooledFrame, rows: int = 5) -> pl.DataFrame:
+    return frame.scan().head(rows).collect() if isinstance(frame, SpooledFrame) else frame.head(rows)
 
 
 TABLES = {
@@ -242,9 +188,9 @@ TABLES = {
     pool=WAREHOUSE_POOL,
 )
 def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
-                     staged_documents: StagedDocuments, metric_facts: pl.DataFrame,
-                     company_signals: pl.DataFrame, events: pl.DataFrame, entity_mentions: pl.DataFrame,
-                     entities: pl.DataFrame, entity_aliases: pl.DataFrame, unparsed_mentions: pl.DataFrame,
+                     staged_documents: StagedDocuments, metric_facts: SpooledFrame,
+                     company_signals: SpooledFrame, events: SpooledFrame, entity_mentions: SpooledFrame,
+                     entities: pl.DataFrame, entity_aliases: pl.DataFrame, unparsed_mentions: SpooledFrame,
                      staged_periods: pl.DataFrame, quarantined_rows: pl.DataFrame):
     """Load one refresh into DuckDB in a single transaction: replace the facts of new and changed
     documents, retire removed ones, record rejections; a re-run on unchanged input writes nothing."""

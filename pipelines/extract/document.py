@@ -236,7 +236,7 @@ def _spellings(entities) -> dict[str, str]:
     return {eid: min(c, key=lambda sfc: (-c[sfc], len(sfc), sfc)) for eid, c in counts.items()}
 
 
-def _extract_many(batch: list[tuple[str, str, dt.date | None]]) -> dict[str, pl.DataFrame]:
+def extract_frames(batch: list[tuple[str, str, dt.date | None]]) -> dict[str, pl.DataFrame]:
     """Frames for a batch of documents. Built here, in the worker, so the parent receives compact
     Arrow-backed frames rather than millions of Python tuples."""
     merged: dict[str, list[tuple]] = {k: [] for k in FRAME_SCHEMAS}
@@ -269,13 +269,13 @@ def extract_documents(docs: pl.DataFrame, workers: int | None = None,
         done = 0
         # spawn, not fork: a forked child would inherit DuckDB's per-process file cache.
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            for chunk, part in zip(chunks, pool.map(_extract_many, chunks), strict=True):
+            for chunk, part in zip(chunks, pool.map(extract_frames, chunks), strict=True):
                 parts.append(part)
                 done += len(chunk)
                 if progress:
                     progress(done, len(items))
     else:
-        parts.append(_extract_many(items))
+        parts.append(extract_frames(items))
         if progress:
             progress(len(items), len(items))
     frames = {k: pl.concat([p[k] for p in parts]) if parts else pl.DataFrame(schema=FRAME_SCHEMAS[k])

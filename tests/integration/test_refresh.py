@@ -125,16 +125,16 @@ def test_failing_blocking_check_blocks_the_load(inbox, warehouse_file, instance,
     text = (inbox / SEED_NAME).read_text(encoding="utf-8")
     (inbox / SEED_NAME).write_text(text + "\n新增一段:收入 5 亿元。\n", encoding="utf-8")
 
-    from pipelines.defs import assets
+    from pipelines import spool
 
-    real_extract = assets.extract_documents
+    real_extract = spool.extract_frames
 
-    def broken_extract(docs, **kwargs):
-        frames = real_extract(docs, **kwargs)
+    def broken_extract(batch):
+        frames = real_extract(batch)
         frames["metric_facts"] = frames["metric_facts"].drop("unit")   # a frame-level failure
         return frames
 
-    monkeypatch.setattr(assets, "extract_documents", broken_extract)
+    monkeypatch.setattr(spool, "extract_frames", broken_extract)
     result = refresh(inbox, warehouse_file, instance, raise_on_error=False)
     failed = [c for c in result.get_asset_check_evaluations() if not c.passed]
     assert any(c.check_name == "metric_facts_valid" and c.severity.value == "ERROR" for c in failed)
@@ -143,19 +143,19 @@ def test_failing_blocking_check_blocks_the_load(inbox, warehouse_file, instance,
 
 
 def test_row_failures_are_quarantined_and_the_rest_loads(inbox, warehouse_file, instance, monkeypatch):
-    from pipelines.defs import assets
+    from pipelines import spool
 
-    real_extract = assets.extract_documents
+    real_extract = spool.extract_frames
 
-    def one_bad_row(docs, **kwargs):
-        frames = real_extract(docs, **kwargs)
+    def one_bad_row(batch):
+        frames = real_extract(batch)
         mf = frames["metric_facts"]
         frames["metric_facts"] = mf.with_columns(
             pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("furlongs")).otherwise(pl.col("unit")).alias("unit")
         )
         return frames
 
-    monkeypatch.setattr(assets, "extract_documents", one_bad_row)
+    monkeypatch.setattr(spool, "extract_frames", one_bad_row)
     result = refresh(inbox, warehouse_file, instance)
     assert result.success
     q = query(warehouse_file, "select document, frame, check_name from v_quarantine")

@@ -1,0 +1,284 @@
+"""Extraction of a whole refresh in chunks, each checked, validated and spilled to Parquet.
+
+A 10,000-report refresh yields millions of fact rows. Holding them as frames in
+the run process (then a validated copy, then DuckDB's copy) cost gigabytes, so
+each chunk of documents goes through the whole staging path where it was
+extracted (a pool worker, or this process for small batches):
+
+    extract -> spans match the text? -> pandera model -> valid rows to <spool>/<frame>/<chunk>.parquet
+
+and only summaries come back: row counts, quarantine rows, failure counts, and
+the small shared frames (entities, aliases, periods) that must be deduplicated
+across chunks. The loader reads the Parquet files straight into DuckDB, so the
+run's memory stays flat in the number of documents.
+
+The spool folder lives under the system temp folder and is deleted when the
+last frame that points into it is dropped (the end of the Dagster run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+import weakref
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow.dataset as pads
+
+from pipelines.extract.document import FRAME_SCHEMAS, POOL_MIN_CHARACTERS, extract_frames
+from pipelines.validation import QUARANTINE_SCHEMA, Validation, validate
+from schemas import (
+    CompanySignalModel,
+    EntityAliasModel,
+    EntityMentionModel,
+    EntityModel,
+    EventModel,
+    MetricFactModel,
+    UnparsedMentionModel,
+)
+
+# Frames with one row per mention, spilled per chunk; their models; and what they mean.
+SPOOLED = {
+    "metric_facts": MetricFactModel,
+    "company_signals": CompanySignalModel,
+    "events": EventModel,
+    "entity_mentions": EntityMentionModel,
+    "unparsed_mentions": UnparsedMentionModel,
+}
+# Frames shared across documents: small, deduplicated over the whole batch, validated once.
+SHARED = {"entities": EntityModel, "entity_aliases": EntityAliasModel}
+FAILED_EXTRACTION = ("staged_documents", "extract_document")
+
+# Documents per chunk: enough that per-chunk costs (pickling, Parquet files, pandera's setup)
+# stay small, few enough that progress is reported often and the two workers stay balanced.
+CHUNK_DOCUMENTS = 64
+
+
+class Spool:
+    """A temporary folder of Parquet parts, removed when no frame refers to it any more."""
+
+    def __init__(self, parent: str | None = None) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="yanbao-spool-", dir=parent))
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self.folder, True)
+
+    def remove(self) -> None:
+        self._cleanup()
+
+
+@dataclass(eq=False)
+class SpooledFrame:
+    """A validated frame kept on disk as Parquet parts; what the loader scans."""
+
+    name: str
+    schema: dict[str, Any]
+    files: list[Path] = field(default_factory=list)
+    height: int = 0
+    spool: Spool | None = None   # keeps the folder alive as long as this frame is
+
+    def scan(self) -> pl.LazyFrame:
+        if not self.files:
+            return pl.LazyFrame(schema=self.schema)
+        return pl.scan_parquet([str(f) for f in self.files], schema=self.schema)
+
+    def collect(self) -> pl.DataFrame:
+        return self.scan().collect()
+
+    def for_duckdb(self) -> Any:
+        """An Arrow dataset DuckDB streams from (projection pushed down), never a whole copy."""
+        if not self.files:
+            return pl.DataFrame(schema=self.schema).to_arrow()
+        return pads.dataset([str(f) for f in self.files], format="parquet")
+
+
+@dataclass
+class ChunkResult:
+    """What one chunk sends back: everything except the spilled rows themselves."""
+
+    chunk_no: int
+    documents: int
+    characters: int
+    files: dict[str, str]
+    rows: dict[str, int]
+    validations: dict[str, Validation]
+    shared: dict[str, pl.DataFrame]
+    periods: pl.DataFrame
+    span_mismatches: pl.DataFrame
+    quarantine: pl.DataFrame
+
+
+def process_chunk(chunk_no: int, items: list[tuple[str, str, str, dt.date | None]], folder: str) -> ChunkResult:
+    """Extract, check and validate one chunk of (document_id, document, text, date); spill valid rows."""
+    frames = extract_frames([(doc_id, text, date) for doc_id, _, text, date in items])
+    names = {doc_id: name for doc_id, name, _, _ in items}
+    texts = pl.DataFrame({"document_id": [i[0] for i in items], "text": [i[2] for i in items]},
+                         schema={"document_id": pl.String, "text": pl.String})
+    quarantine = [failed_extraction_quarantine(frames["failed_documents"], names)]
+    mismatches = []
+    files, rows, validations = {}, {}, {}
+    for name, model in SPOOLED.items():
+        frame = frames[name]
+        bad = span_mismatches(texts, frame)
+        if bad.height:
+            quarantine.append(span_quarantine(bad, name, names))
+            mismatches.append(bad.select("document_id", "span_start", "span_end", "mention"))
+            frame = frame.join(bad.select("document_id", "span_start", "span_end"),
+                               on=["document_id", "span_start", "span_end"], how="anti")
+        v = validate(model, frame, name, names)
+        quarantine.append(v.quarantine)
+        # A structurally broken frame fails its blocking check and nothing loads: nothing to spill.
+        if v.valid.height and not v.structural_errors:
+            path = Path(folder) / name / f"{chunk_no:06d}.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            v.valid.write_parquet(path, compression="lz4", statistics=False)
+            files[name] = str(path)
+        rows[name] = v.valid.height if name in files else 0
+        # The valid rows are on disk; only the verdict travels back.
+        validations[name] = Validation(v.valid.clear(), v.quarantine, v.structural_errors,
+                                       v.failures_by_check, v.failure_sample)
+    return ChunkResult(
+        chunk_no=chunk_no, documents=len(items), characters=sum(len(i[2]) for i in items), files=files, rows=rows,
+        validations=validations, shared={k: frames[k] for k in SHARED}, periods=frames["periods"],
+        span_mismatches=pl.concat(mismatches) if mismatches else pl.DataFrame(
+            schema={"document_id": pl.String, "span_start": pl.Int32, "span_end": pl.Int32, "mention": pl.String}),
+        quarantine=pl.concat(quarantine),
+    )
+
+
+@dataclass
+class SpooledExtraction:
+    """Every frame of one refresh: spilled mention frames, small shared frames, and the verdicts."""
+
+    frames: dict[str, SpooledFrame]
+    shared: dict[str, pl.DataFrame]             # validated entities and aliases
+    periods: pl.DataFrame
+    validations: dict[str, Validation]          # per frame; `rows` holds the valid row count
+    span_mismatches: pl.DataFrame
+    quarantine: pl.DataFrame                    # every quarantined row, of every frame
+
+
+def spool_extraction(docs: pl.DataFrame, spool: Spool, workers: int | None = None,
+                     progress: Callable[[int, int, int], None] | None = None) -> SpooledExtraction:
+    """Run `process_chunk` over the staged documents, in a process pool when the batch is large.
+
+    `progress(done_documents, total_documents, done_characters)` is called as chunks finish.
+    """
+    total = docs.height
+    total_chars = int(docs["characters"].sum() or 0) if total else 0
+    workers = workers or os.cpu_count() or 1
+    chunks = _chunks(docs)
+    results: list[ChunkResult] = []
+
+    def finished(r: ChunkResult) -> None:
+        results.append(r)
+        if progress:
+            progress(sum(x.documents for x in results), total, sum(x.characters for x in results))
+
+    if workers > 1 and total_chars >= POOL_MIN_CHARACTERS and total > 1:
+        # spawn, not fork: a forked child would inherit DuckDB's per-process file cache. At most
+        # two chunks per worker are in flight, so the texts waiting in the queue stay few.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            pending = set()
+            for no, items in chunks:
+                if len(pending) >= 2 * workers:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for f in done:
+                        finished(f.result())
+                pending.add(pool.submit(process_chunk, no, items, str(spool.folder)))
+            for f in pending:
+                finished(f.result())
+    else:
+        for no, items in chunks:
+            finished(process_chunk(no, items, str(spool.folder)))
+    results.sort(key=lambda r: r.chunk_no)
+    return _merge(results, spool)
+
+
+def _chunks(docs: pl.DataFrame) -> Iterator[tuple[int, list[tuple]]]:
+    cols = docs.select("document_id", "document", "text", "published_date")
+    for no, start in enumerate(range(0, docs.height, CHUNK_DOCUMENTS)):
+        yield no, list(cols.slice(start, CHUNK_DOCUMENTS).iter_rows())
+
+
+def _merge(results: list[ChunkResult], spool: Spool) -> SpooledExtraction:
+    frames = {
+        name: SpooledFrame(
+            name, FRAME_SCHEMAS[name], files=[Path(r.files[name]) for r in results if name in r.files],
+            height=sum(r.rows[name] for r in results), spool=spool,
+        )
+        for name in SPOOLED
+    }
+    validations = {name: merge_validations([r.validations[name] for r in results], frames[name].height)
+                   for name in SPOOLED}
+    shared = {}
+    quarantine = [r.quarantine for r in results]
+    for name, model in SHARED.items():
+        frame = _concat([r.shared[name] for r in results], name)
+        key = "entity_id" if name == "entities" else None
+        frame = frame.unique(key, keep="first", maintain_order=True)
+        v = validate(model, frame, name)
+        shared[name] = v.valid
+        validations[name] = v
+        quarantine.append(v.quarantine)
+    periods = _concat([r.periods for r in results], "periods").unique("period_id", keep="first", maintain_order=True)
+    return SpooledExtraction(
+        frames=frames, shared=shared, periods=periods, validations=validations,
+        span_mismatches=pl.concat([r.span_mismatches for r in results]) if results else pl.DataFrame(
+            schema={"document_id": pl.String, "span_start": pl.Int32, "span_end": pl.Int32, "mention": pl.String}),
+        quarantine=pl.concat(quarantine) if quarantine else pl.DataFrame(schema=QUARANTINE_SCHEMA),
+    )
+
+
+def _concat(parts: list[pl.DataFrame], name: str) -> pl.DataFrame:
+    return pl.concat(parts) if parts else pl.DataFrame(schema=FRAME_SCHEMAS[name])
+
+
+def merge_validations(parts: list[Validation], rows: int) -> Validation:
+    """One verdict for a frame validated chunk by chunk."""
+    by_check: dict[str, int] = {}
+    for p in parts:
+        for check, n in p.failures_by_check.items():
+            by_check[check] = by_check.get(check, 0) + n
+    samples = [p.failure_sample for p in parts if not p.failure_sample.is_empty()]
+    return Validation(
+        valid=pl.DataFrame(), rows=rows,
+        quarantine=pl.concat([p.quarantine for p in parts]) if parts else pl.DataFrame(schema=QUARANTINE_SCHEMA),
+        structural_errors=list(dict.fromkeys(e for p in parts for e in p.structural_errors)),
+        failures_by_check=by_check,
+        failure_sample=samples[0] if samples else pl.DataFrame(),
+    )
+
+
+def _quarantine(rows: pl.DataFrame, frame: str, check: str, reason, document_names: dict[str, str]) -> pl.DataFrame:
+    """Quarantine rows for `rows`, each with the failed check and `reason(row)`."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    out = [(document_names.get(r["document_id"]), frame, check, reason(r),
+            json.dumps(r, ensure_ascii=False, default=str), now) for r in rows.iter_rows(named=True)]
+    return pl.DataFrame(out, schema=QUARANTINE_SCHEMA, orient="row")
+
+
+def failed_extraction_quarantine(failed: pl.DataFrame, document_names: dict[str, str]) -> pl.DataFrame:
+    """A document whose extraction raised is quarantined whole; the loader rejects it with the reason."""
+    return _quarantine(failed, *FAILED_EXTRACTION, lambda r: r["reason"], document_names)
+
+
+def span_mismatches(texts: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows whose mention is not the text at their span (checked on the decoded text)."""
+    f = frame.join(texts, on="document_id", how="left")
+    return f.filter(
+        pl.col("text").str.slice(pl.col("span_start"), pl.col("span_end") - pl.col("span_start"))
+        != pl.col("mention")
+    ).drop("text")
+
+
+def span_quarantine(bad: pl.DataFrame, frame: str, document_names: dict[str, str]) -> pl.DataFrame:
+    return _quarantine(bad, frame, "spans_match_text",
+                       lambda r: f"text[{r['span_start']}:{r['span_end']}] is not {r['mention']!r}", document_names)
