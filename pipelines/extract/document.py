@@ -161,7 +161,7 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
     topic = main_company(text, entities, roles)
     # A report about a company with a non-calendar fiscal year reads FY forms on its calendar.
     fiscal_month = fiscal_year_ends().get(topic.entity_id) if topic else None
-    periods = find_periods(text, doc_date, **({"fiscal_year_end_month": fiscal_month} if fiscal_month else {}))
+    periods = find_periods(text, doc_date, fiscal_month, folded=folded)
 
     # A number inside an entity's name (Figure 01, Gemini 1.5 pro) is not a quantity.
     taken = SpanIndex((e.start, e.end) for e in entities)

@@ -85,7 +85,9 @@ import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from re import _constants as _sre  # the regex parser's own reading, for _start_test
+from re import _parser
+from typing import Any, NamedTuple
 
 from pipelines.extract.mentions import PeriodMention
 from pipelines.extract.textnorm import fold
@@ -865,11 +867,156 @@ def _branches() -> list[_Branch]:
     ]
 
 
+# Which branches can start with the next few characters.
+#
+# At each candidate the combined regex enters every one of its ~40 branches in turn (each starts
+# with a named group, so the engine cannot skip it on its first character) until one matches;
+# that was most of find_periods' time, mostly on numbers that are no period at all (12.5).
+# Most branches can only start with a few character sequences (a stated year with 19/20, a
+# quarter with Q1-Q4), so the branches worth trying at a position are chosen from its next
+# _PREFIX_LEN characters and only those are tried, in their original order. The first of them
+# that matches is the branch the full alternation would have taken: a branch left out could
+# not have matched there.
+_PREFIX_LEN = 3
+_ANY_CHAR = "(?s:.)"
+_CATEGORY = {_sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D", _sre.CATEGORY_SPACE: r"\s",
+             _sre.CATEGORY_NOT_SPACE: r"\S", _sre.CATEGORY_WORD: r"\w", _sre.CATEGORY_NOT_WORD: r"\W"}
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", _sre.MAX_REPEAT))
+_ZERO_WIDTH = (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT)
+Prefixes = set[tuple[str, ...]]
+
+
+def _any_prefixes(k: int) -> Prefixes:
+    return {(_ANY_CHAR,) * j for j in range(k + 1)}
+
+
+def _one_char(op: Any, av: Any, flags: int) -> str:
+    """A pattern for the one character a LITERAL, NOT_LITERAL, IN or ANY item matches."""
+    if op is _sre.ANY:
+        return _ANY_CHAR
+    if op is _sre.LITERAL:
+        pat = re.escape(chr(av))
+    elif op is _sre.NOT_LITERAL:
+        pat = "[^" + re.escape(chr(av)) + "]"
+    else:
+        inner = []
+        for iop, iav in av:
+            if iop is _sre.NEGATE:
+                inner.append("^")
+            elif iop is _sre.LITERAL:
+                inner.append(re.escape(chr(iav)))
+            elif iop is _sre.RANGE:
+                inner.append(re.escape(chr(iav[0])) + "-" + re.escape(chr(iav[1])))
+            else:  # CATEGORY; anything else raises KeyError: the branch is then always tried
+                inner.append(_CATEGORY[iav])
+        pat = "[" + "".join(inner) + "]"
+    return f"(?i:{pat})" if flags & _sre.SRE_FLAG_IGNORECASE else pat
+
+
+def _then(heads: Prefixes, tails: Callable[[int], Prefixes], k: int) -> Prefixes:
+    """`heads` followed by what `tails(n)` gives for the n characters still to fill."""
+    out = {h for h in heads if len(h) == k}
+    open_heads = [h for h in heads if len(h) < k]
+    if open_heads:
+        need = k - min(len(h) for h in open_heads)
+        tail = tails(need)
+        for h in open_heads:
+            room = k - len(h)
+            out.update(h + t[:room] for t in tail)
+    return out
+
+
+def _prefixes(items: Any, k: int, flags: int) -> Prefixes:
+    """The possible first `k` characters (each as a one-character pattern) of a parsed
+    sequence; a shorter tuple means the sequence can end there. Lookarounds are skipped, so
+    this is a superset: it can let through more branches, never fewer."""
+    out: Prefixes = {()}
+    for op, av in items:
+        out = _then(out, lambda n, op=op, av=av: _item_prefixes(op, av, n, flags), k)
+        if all(len(t) == k for t in out):
+            break
+    return out
+
+
+def _item_prefixes(op: Any, av: Any, k: int, flags: int) -> Prefixes:
+    if op in (_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN, _sre.ANY):
+        return {(_one_char(op, av, flags),)}
+    if op in _ZERO_WIDTH:
+        return {()}
+    if op is _sre.SUBPATTERN:
+        _group, add, remove, sub = av
+        return _prefixes(sub, k, (flags | add) & ~remove)
+    if op is getattr(_sre, "ATOMIC_GROUP", None):
+        return _prefixes(av, k, flags)
+    if op is _sre.BRANCH:
+        return set().union(*(_prefixes(alt, k, flags) for alt in av[1]))
+    if op in _REPEATS:
+        lo, hi, sub = av
+        once = _prefixes(sub, k, flags)
+        if lo > k and () in once:
+            return _any_prefixes(k)
+        out: Prefixes = set()
+        copies: Prefixes = {()}
+        for n in range(min(hi, k) + 1):
+            if n >= min(lo, k):
+                out |= copies
+            copies = _then(copies, lambda _n: once, k)
+        return out
+    # A back reference (or an item this reading does not know) may match anything.
+    return _any_prefixes(k)
+
+
+def _start_test(pattern: str) -> re.Pattern[str] | None:
+    """A regex the next _PREFIX_LEN characters must match for `pattern` to match there, or
+    None when the branch must always be tried."""
+    try:
+        found = _prefixes(_parser.parse(pattern), _PREFIX_LEN, 0)
+    except (KeyError, TypeError, ValueError, re.error):
+        return None
+    if () in found or not found:
+        return None
+    return re.compile("|".join(sorted("".join(t) for t in found)))
+
+
+class _Dispatch(NamedTuple):
+    """The branches that could match at positions starting with one prefix, as one regex."""
+
+    regex: re.Pattern[str]
+    keys: dict[str, dict[str, int]]   # branch -> its group names (unprefixed) -> group index
+    stated: dict[str, tuple[int, ...]]   # branch -> its groups of a stated year (_STATED_KEYS)
+    years: dict[str, tuple[int, ...]]    # branch -> its groups that name a year (_YEAR_KEYS)
+
+
 class _Compiled(NamedTuple):
     candidates: re.Pattern[str]
-    regex: re.Pattern[str]
     branches: dict[str, _Branch]
     asof_cues: tuple[str, ...]
+    asof_ends: str   # the last characters of asof_cues
+    parts: tuple[tuple[str, str, re.Pattern[str] | None], ...]   # (branch, its regex part, start test)
+    by_prefix: dict[str, _Dispatch | None]     # filled as prefixes are met
+    by_branches: dict[tuple[str, ...], _Dispatch]
+
+
+def _dispatch(compiled: _Compiled, prefix: str) -> _Dispatch | None:
+    """The branches that could match at a position whose next characters are `prefix`."""
+    names = tuple(name for name, _part, test in compiled.parts if test is None or test.match(prefix))
+    if not names:
+        found = None
+    elif (found := compiled.by_branches.get(names)) is None:
+        regex = re.compile("|".join(part for name, part, _test in compiled.parts if name in names))
+        keys: dict[str, dict[str, int]] = {name: {} for name in names}
+        for group, idx in regex.groupindex.items():
+            branch, sep, key = group.partition("__")
+            if sep:
+                keys[branch][key] = idx
+        found = compiled.by_branches[names] = _Dispatch(
+            regex, keys,
+            {name: tuple(k[key] for key in _STATED_KEYS if key in k) for name, k in keys.items()},
+            {name: tuple(k[key] for key in _YEAR_KEYS if key in k) for name, k in keys.items()})
+    if len(compiled.by_prefix) > 200_000:  # a bound on memory for a long-running process
+        compiled.by_prefix.clear()
+    compiled.by_prefix[prefix] = found
+    return found
 
 
 @functools.cache
@@ -877,10 +1024,11 @@ def _compiled() -> _Compiled:
     parts = []
     branches = {}
     for br in _branches():
-        # Every branch reuses short group names (y, m, d); prefixing them keeps one regex with
-        # one scan of the text, and the outer group names the branch (m.lastgroup).
+        # Every branch reuses short group names (y, m, d); prefixing them lets any of the
+        # branches share one regex (see _dispatch), and the outer group names the branch
+        # (m.lastgroup).
         inner = br.pattern.replace("(?P<", f"(?P<{br.name}__").replace("(?P=", f"(?P={br.name}__")
-        parts.append(f"(?P<{br.name}>{inner})")
+        parts.append((br.name, f"(?P<{br.name}>{inner})", _start_test(br.pattern)))
         branches[br.name] = br
     asof = tuple(sorted((c for c, r in _vocab().cues.items() if r == "asof"), key=len, reverse=True))
     # Trying ~40 branches at every character runs at ~0.3 M chars/s. Every branch starts at
@@ -891,10 +1039,11 @@ def _compiled() -> _Compiled:
     months = _alternation(list(v.month_names))
     # The leading class lets the scan reject most characters of Chinese prose with one test.
     first_chars = "".join(sorted({w[0] for w in v.relative_years} | set("同半上下前后年过最未近第一二三四五六七八九十单")))
-    candidates = re.compile(
-        rf"(?=[0-9A-Za-z{first_chars}])(?:"
+    forms = (
         r"(?<![0-9])[0-9]{1,4}(?=[ \t]*[年月日号季至到~\-/.一二三四全整上下前后第中半财財单]|[A-Za-z]|[ \t]+[0-9A-Za-z])"
-        rf"|(?<![A-Za-z])(?:[QH][1-4]|FY|CY|TTM|LTM|YTD|(?:{english})\.?,?(?=[ \t]*[0-9])"
+        # The lookahead adds nothing to what matches (every English form starts with a letter)
+        # but lets the engine pass over the English forms at once elsewhere.
+        rf"|(?=[A-Za-z])(?<![A-Za-z])(?:[QH][1-4]|FY|CY|TTM|LTM|YTD|(?:{english})\.?,?(?=[ \t]*[0-9])"
         rf"|(?:{months})\.?(?=[ \t]*-|[ \t]+(?:to|through)[ \t])"
         r"|(?i:first|second|third|fourth)(?=[ -](?i:quarter|half|three|six|nine)(?![A-Za-z]))"
         r"|(?i:between|from)(?=[ \t]+(?:19|20)[0-9][0-9])|(?i:this|last|next)(?=[ \t]+(?i:year))"
@@ -903,9 +1052,17 @@ def _compiled() -> _Compiled:
         r"|单(?=[ \t]*(?:第[ \t]*)?[1-4一二三四][ \t]*季)"
         rf"|{_alternation(list(v.relative_years))}|同期|半年报|[上下前后]半年|前[二两三]|年(?=[初中底末内])"
         r"|(?:过去|最近|未来|今后|近)(?=[ \t]*[0-9一二两三四五六七八九十])|第(?=[ \t]*[1-4一二三四])"
-        r"|[一二三四五六七八九十](?=[一二]?[ \t]*[月季至到\-~财財]|[〇零○九]))"
+        r"|[一二三四五六七八九十](?=[一二]?[ \t]*[月季至到\-~财財]|[〇零○九])"
     )
-    return _Compiled(candidates, re.compile("|".join(parts)), branches, asof)
+    # The scan consumes the leading character, so the engine jumps from one character of the
+    # class to the next instead of trying the pattern at every character, and passes over the
+    # inside of a letter or digit run at once: no form starts at a letter after a letter or at
+    # a digit after a digit. The form itself is read in a lookahead, group "form"; a caller
+    # skips a candidate that starts inside the previous one's form, as a scan consuming the
+    # forms would.
+    candidates = re.compile(rf"[0-9A-Za-z{first_chars}](?<![A-Za-z][A-Za-z])(?<![0-9][0-9])"
+                            rf"(?<=(?=(?P<form>{forms})).)")
+    return _Compiled(candidates, branches, asof, "".join({c[-1] for c in asof}), tuple(parts), {}, {})
 
 
 def _prev_char(folded: str, pos: int) -> tuple[str, str]:
@@ -915,8 +1072,9 @@ def _prev_char(folded: str, pos: int) -> tuple[str, str]:
     return immediate, (stripped[-1] if stripped else "")
 
 
-def _context_allows(folded: str, br: _Branch, m: re.Match[str], get: Getter) -> bool:
-    """Reject forms whose neighbours show a duration, a count or a longer word."""
+def _context_allows(folded: str, br: _Branch, m: re.Match[str], get: Getter, stated: tuple[int, ...]) -> bool:
+    """Reject forms whose neighbours show a duration, a count or a longer word. `stated` are
+    the groups of `m` that hold a stated year."""
     start = m.start()
     immediate, nonspace = _prev_char(folded, start)
     rel = _vocab().relative_years
@@ -929,7 +1087,7 @@ def _context_allows(folded: str, br: _Branch, m: re.Match[str], get: Getter) -> 
         if br.name == "relative_word" and after and after in r.deny_next:
             return False
         return True
-    if br.may_be_bare and not any(get(k) for k in ("y", "y_b", "yy", "yy_b", "cy")):
+    if br.may_be_bare and not any(map(m.group, stated)):
         deny = _BARE_YEAR_DENY if get("bare") else _BARE_DENY
         return not (nonspace and nonspace in deny)
     if br.name == "relative_span" and get("rw") == "近":
@@ -940,8 +1098,10 @@ def _context_allows(folded: str, br: _Branch, m: re.Match[str], get: Getter) -> 
     return True
 
 
-def _asof_start(folded: str, start: int, cues: tuple[str, ...]) -> int | None:
+def _asof_start(folded: str, start: int, cues: tuple[str, ...], cue_ends: str) -> int | None:
     head = folded[max(0, start - 12):start].rstrip(" \t")
+    if not head or head[-1] not in cue_ends:  # most periods: no cue can end here
+        return None
     for cue in cues:
         if head.endswith(cue):
             return start - (len(folded[max(0, start - 12):start]) - len(head)) - len(cue)
@@ -1016,13 +1176,14 @@ def _resolve_same_periods(mentions: list[PeriodMention], folded: str, pending: l
     return out
 
 
-_YEAR_KEYS = ("y", "y_b", "yy", "yy_b", "cy", "ry", "rw", "lay")
+_STATED_KEYS = ("y", "y_b", "yy", "yy_b", "cy")
+_YEAR_KEYS = (*_STATED_KEYS, "ry", "rw", "lay")
 _YEARLESS_EN = frozenset({"en_quarter", "en_half", "en_full_year", "en_months", "q_bare", "cn_fiscal_quarter_bare"})
 _CONTAINED = "其中"
 
 
 def find_periods(text: str, doc_date: dt.date | None,
-                 fiscal_year_end_month: int | None = None) -> list[PeriodMention]:
+                 fiscal_year_end_month: int | None = None, *, folded: str | None = None) -> list[PeriodMention]:
     """Every stated or implied period in `text`, non-overlapping, sorted by start.
 
     `fiscal_year_end_month` (1-12) is the month the fiscal year of the company the text is
@@ -1030,39 +1191,48 @@ def find_periods(text: str, doc_date: dt.date | None,
     year-less quarters/halves/full year then resolve on that calendar, FY named by the year it
     ends in. Without it (or with 12) fiscal years are calendar years. Fiscal forms always get
     a `fiscal_*` kind (fiscal_year, fiscal_quarter, fiscal_half, fiscal_years, fiscal_ytd).
+    `folded` is `fold(text)` when the caller already has it.
     """
     if fiscal_year_end_month is not None and not 1 <= fiscal_year_end_month <= 12:
         raise ValueError(f"fiscal_year_end_month must be 1-12, got {fiscal_year_end_month}")
     base_ctx = _Ctx(None if fiscal_year_end_month in (None, 12) else fiscal_year_end_month)
-    folded = fold(text)
+    if folded is None:
+        folded = fold(text)
     compiled = _compiled()
-    match, branches = compiled.regex.match, compiled.branches
-    groupindex = compiled.regex.groupindex
+    branches, by_prefix = compiled.branches, compiled.by_prefix
     out: list[PeriodMention] = []
     pending: list[_Pending] = []
     last_end = 0
+    form_end = 0
     has_same_period = False
     for c in compiled.candidates.finditer(folded):
         pos = c.start()
+        if pos < form_end:
+            continue
+        form_end = c.end("form")
         if pos < last_end:
             continue
-        m = match(folded, pos)
+        head = folded[pos:pos + _PREFIX_LEN]
+        dispatch = by_prefix[head] if head in by_prefix else _dispatch(compiled, head)
+        if dispatch is None:
+            continue
+        m = dispatch.regex.match(folded, pos)
         if m is None:
             continue
         name = m.lastgroup
         br = branches[name]
         prefix = name + "__"
 
-        def get(key: str, m: re.Match[str] = m, prefix: str = prefix) -> str | None:
-            idx = groupindex.get(prefix + key)
+        def get(key: str, m: re.Match[str] = m, keys: dict[str, int] = dispatch.keys[name]) -> str | None:
+            idx = keys.get(key)
             return m.group(idx) if idx else None
 
         # A span that fails (2023年2月29日, 2022-2021 年, 目前年产能) is consumed whole: a
         # shorter form inside it (2月29日 read in the document year) would be a wrong guess.
         last_end = max(last_end, m.end())
-        if not _context_allows(folded, br, m, get):
+        if not _context_allows(folded, br, m, get, dispatch.stated[name]):
             continue
-        yearless = (br.may_be_bare or name in _YEARLESS_EN) and not any(get(k) for k in _YEAR_KEYS)
+        yearless = (br.may_be_bare or name in _YEARLESS_EN) and not any(map(m.group, dispatch.years[name]))
         ctx = base_ctx
         anchor = _anchor_year(out, folded, m.start()) if yearless else None
         try:
@@ -1092,7 +1262,7 @@ def find_periods(text: str, doc_date: dt.date | None,
         ps, pe, kind, rel = res
         if kind == _SAME_PERIOD and get("y"):
             ps = dt.date(int(get("y")), 1, 1)   # the stated year, read by _resolve_same_periods
-        asof = _asof_start(folded, start, compiled.asof_cues)
+        asof = _asof_start(folded, start, compiled.asof_cues, compiled.asof_ends)
         if asof is not None and name in _ENDED:
             start = asof
         elif asof is not None and kind not in ("since", "ttm", "trailing", "coming", _SAME_PERIOD):
