@@ -230,18 +230,27 @@ def cmd_query(args: argparse.Namespace) -> int:
     except wh.WarehouseBusy:
         return _fail("a run is writing the warehouse; retry when it finishes", EXIT_BUSY)
     try:
-        rel = con.execute(sql, params) if params else con.execute(sql)
-        columns = [d[0] for d in rel.description]
-        rows = rel.fetchall()
+        rel = con.sql(sql, params=params) if params else con.sql(sql)
+        columns = rel.columns
+        if args.format == "table":
+            # A table shows max_rows rows: fetch the result as Arrow and build Python values only
+            # for those (a 400k-row result costs 90 ms this way, 400 ms as Python tuples).
+            table = rel.to_arrow_table()
+            total = table.num_rows
+            # Column by column: two result columns may share a name.
+            rows = list(zip(*(c.to_pylist() for c in table.slice(0, args.max_rows).columns), strict=True))
+        else:
+            rows = rel.fetchall()
+            total = len(rows)
     except duckdb.Error as exc:
         return _fail(f"SQL error: {str(exc).splitlines()[0]}", EXIT_USAGE)
     finally:
         con.close()
-    _print_rows(columns, rows, args.format, args.max_rows)
+    _print_rows(columns, rows, args.format, args.max_rows, total)
     return 0
 
 
-def _print_rows(columns: list[str], rows: list[tuple], fmt: str, max_rows: int) -> None:
+def _print_rows(columns: list[str], rows: list[tuple], fmt: str, max_rows: int, total: int) -> None:
     if fmt == "json":
         print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, default=str, indent=1))
         return
@@ -262,8 +271,8 @@ def _print_rows(columns: list[str], rows: list[tuple], fmt: str, max_rows: int) 
     for r in cells:
         print("| " + " | ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)) + " |")
     print("+" + line + "+")
-    more = f", showing {max_rows}" if len(rows) > max_rows else ""
-    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''}{more})")
+    more = f", showing {max_rows}" if total > max_rows else ""
+    print(f"({total} row{'s' if total != 1 else ''}{more})")
 
 
 def _cell(v) -> str:

@@ -154,7 +154,7 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
     folded = fold(text)
     doc_date = reference_date(folded, doc_date)
     sentences = split_sentences(text)
-    quantities, unparsed = find_quantities(text)
+    quantities, unparsed = find_quantities(text, folded=folded)
     entities = find_entities(text)
     dim_rows = entity_rows(entities)
     roles = {r["entity_id"]: r.get("role") for r in dim_rows}
@@ -190,7 +190,7 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
         ))
 
     spelling = _spellings(entities)
-    for s in find_signals(text, sentences, entities, periods):
+    for s in find_signals(text, sentences, entities, periods, folded=folded):
         sid = hashlib.md5(f"{document_id}:{s.start}:{s.end}:{s.entity_id}:{s.aspect}".encode()).hexdigest()
         out["company_signals"].append((
             sid, document_id, s.entity_id, spelling.get(s.entity_id), s.aspect, s.direction, s.strength,
@@ -198,7 +198,7 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
             s.start, s.end, s.surface, evidence(s.sentence_start, s.sentence_end),
         ))
 
-    for ev in find_events(text, sentences, entities, periods):
+    for ev in find_events(text, sentences, entities, periods, folded=folded):
         eid = hashlib.md5(f"{document_id}:{ev.start}:{ev.end}:{ev.event_type}".encode()).hexdigest()
         participants = json.dumps(
             [{"entity_id": p[0], "name": p[1], "role": p[2]} for p in ev.participants], ensure_ascii=False

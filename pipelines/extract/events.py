@@ -38,14 +38,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pipelines.extract.mentions import EntityMention, PeriodMention, Sentence
-from pipelines.extract.sentences import clause_bounds
 from pipelines.extract.signals import (
     LEADING_PREFIX,
     MentionIndex,
     SignalLexicon,
-    alternation,
+    guarded,
     load_signal_lexicon,
     read_vocab_table,
+    word_trie,
 )
 from pipelines.extract.textnorm import fold
 
@@ -126,7 +126,7 @@ class EventVocabulary:
             rule = EventRule(
                 r["event_type"],
                 # English cues case-insensitively; the cue is searched in a short window only
-                re.compile(alternation(cues), re.IGNORECASE if any(c.isascii() for c in cues) else 0) if cues else None,
+                _cue_pattern(cues) if cues else None,
                 tuple(not_before + [w.lower() for w in not_before if w.isascii()]),
                 frozenset(t for t in r["subject_types"].split("|") if t),
                 r["target_role"] or "object",
@@ -136,13 +136,22 @@ class EventVocabulary:
             for trigger in r["triggers"].split("|"):
                 if trigger:
                     self.rules_for.setdefault(trigger.lower() if trigger.isascii() else trigger, []).append(rule)
-        self.trigger = re.compile(alternation([t for t in self.rules_for if not t.isascii()]))
+        self.trigger = re.compile(word_trie([t for t in self.rules_for if not t.isascii()]))
         english = [t for t in self.rules_for if t.isascii()]
-        # The leading class lets `re` skip CJK text fast; case variants instead of IGNORECASE for the same reason.
+        # The leading class of first letters lets `re` skip CJK text fast; case variants instead of
+        # IGNORECASE for the same reason.
         variants = [v for t in english for v in (t, t[:1].upper() + t[1:], t.upper(), t.title())]
+        firsts = "".join(sorted({re.escape(v[0]) for v in variants}))
         self.english_trigger = re.compile(
-            f"(?=[A-Za-z])(?<![A-Za-z-])(?:{alternation(variants)})(?![A-Za-z-])"
+            f"(?=[{firsts}])(?<![A-Za-z-])(?:{word_trie(variants)})(?![A-Za-z-])"
         ) if english else None
+
+
+def _cue_pattern(cues: list[str]) -> re.Pattern[str]:
+    """The cue words of a rule, English ones case-insensitively."""
+    if any(c.isascii() for c in cues):
+        return re.compile(guarded(cues, ignorecase=True), re.IGNORECASE)
+    return re.compile(guarded(cues))
 
 
 @lru_cache(maxsize=1)
@@ -195,13 +204,19 @@ def find_events(
     sentences: Sequence[Sentence],
     entities: Sequence[EntityMention],
     periods: Sequence[PeriodMention],
+    *,
+    folded: str | None = None,
 ) -> list[EventMention]:
-    """Dated events stated in `text`, one row per statement (a repeated event shares its key)."""
+    """Dated events stated in `text`, one row per statement (a repeated event shares its key).
+
+    `folded` is `fold(text)` when the caller has it already (folding is a full pass over the text).
+    """
     if not text:
         return []
     vocab = load_event_vocabulary()
     lexicon = load_signal_lexicon()
-    folded = fold(text)
+    if folded is None:
+        folded = fold(text)
     index = MentionIndex(folded, sentences, entities, [p for p in periods if p.end <= len(text)])
     brackets = _Brackets(folded)
     dating = [p for p in index.periods if _dates_event(index, p) and not brackets.inside(p.start)]
@@ -226,7 +241,11 @@ def find_events(
         else:
             if lexicon.negated(folded, t0, sent.start):
                 continue
-            cs, ce = clause_bounds(folded, sent, t0)
+            cs, ce = index.clause_at(sent, t0)
+        # The date first: it depends on the trigger's place only, and most triggers have none.
+        period = _event_period(ctx, sent, cs, t0, t1, english)
+        if period is None:
+            continue
         previous = last_subject[1] if last_subject and last_subject[0] == sent.start else None
         subject, subject_pos = _subject(ctx, sent, cs, t0, previous, english)
         rule = _rule(ctx, vocab.rules_for[m.group().lower() if english else m.group()], cs, ce, t0, t1, subject,
@@ -235,9 +254,6 @@ def find_events(
             continue
         if not rule.scheduled and (lexicon.en_modal.search(folded[max(sent.start, t0 - 24):t0]) if english
                                    else lexicon.has_modal(lexicon.modal, folded[cs:t0])):
-            continue
-        period = _event_period(ctx, sent, cs, t0, t1, english)
-        if period is None:
             continue
         clause_key = (cs, subject.entity_id, period.period_start, period.period_end)
         if clause_key in seen_in_clause:
@@ -379,7 +395,7 @@ def _event_period(
     k = bisect.bisect_left(starts, cs) - 1
     while k >= 0 and periods[k].start >= lo:
         p = periods[k]
-        pcs, pce = clause_bounds(ctx.folded, sent, p.start)
+        pcs, pce = ctx.index.clause_at(sent, p.start)
         if pce <= cs and not ctx.index.leftover(pcs, pce, ctx.lexicon):
             return p
         k -= 1

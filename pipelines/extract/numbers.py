@@ -21,6 +21,7 @@ Choices a reader may not expect:
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pipelines.extract.textnorm import fold
@@ -43,6 +44,7 @@ ZH_SMALL_UNITS: dict[str, int] = {"十": 10, "拾": 10, "百": 100, "佰": 100, 
 ZH_BIG_UNITS: dict[str, float] = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "兆": 1e12}
 
 ZH_NUMERAL_CHARS = "".join(ZH_DIGITS) + "".join(ZH_SMALL_UNITS) + "".join(ZH_BIG_UNITS)
+_ZH_UNIT_CHARS = frozenset(ZH_SMALL_UNITS) | frozenset(ZH_BIG_UNITS)
 
 # English magnitude words and the letter abbreviations sell-side notes use (lower-cased).
 EN_MAGNITUDES: dict[str, float] = {
@@ -74,12 +76,14 @@ def parse_arabic(core: str) -> float | None:
     return None
 
 
+# Cached: quantities asks for the same few magnitude words (万, 亿, 万亿, billion) after every number.
+@functools.lru_cache(maxsize=1024)
 def magnitude_value(word: str) -> float | None:
     """Value of a magnitude word written after Arabic digits (万亿, 千万, 亿, million, bn, k)."""
     low = word.lower()
     if low in EN_MAGNITUDES:
         return EN_MAGNITUDES[low]
-    if word and all(ch in ZH_SMALL_UNITS or ch in ZH_BIG_UNITS for ch in word):
+    if word and _ZH_UNIT_CHARS.issuperset(word):
         return parse_chinese(word)
     return None
 
@@ -125,6 +129,8 @@ def _parse_chinese_integer(s: str) -> float | None:
     return result + section + (digit or 0)
 
 
+# Cached: running text repeats a handful of Chinese numerals (三, 两, 十, 百万) over and over.
+@functools.lru_cache(maxsize=4096)
 def parse_chinese(s: str) -> float | None:
     """Read a Chinese numeral (一千二百三十四, 两万, 壹贰叁, 三十五点五, 千亿); None if not one."""
     if not s:
@@ -148,7 +154,8 @@ def parse_number(s: str) -> float | None:
     percentages written with a unit (`三成`, `40%`) are units, not numerals:
     `quantities` reads them.
     """
-    t = fold(s).strip().replace("，", ",")
+    # fold only rewrites non-ASCII characters.
+    t = (s if s.isascii() else fold(s)).strip().replace("，", ",")
     if not t:
         return None
     sign = 1.0

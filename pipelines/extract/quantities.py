@@ -80,12 +80,15 @@ _ZN = ZH_NUMERAL_CHARS
 _ZH_MAGNITUDE_CHARS = frozenset("".join(ZH_SMALL_UNITS) + "".join(ZH_BIG_UNITS))
 
 _CANDIDATE = re.compile(
+    # The lookahead names every character a candidate can start with (翻; 百千万 are numeral
+    # characters; 数几上; digits): one class test rejects most positions before trying each branch.
+    rf"(?=[翻数几上{_ZN}0-9])(?:"
     r"(?P<fan>翻了?[一两二三四]?番|翻倍)"
     rf"|(?P<pfx>百分之|千分之|万分之)\s?(?P<pnum>[0-9]+(?:\.[0-9]+)?|[{_ZN}]+(?:点[{_ZD}]+)?)"
     rf"|(?P<fden>[{_ZN}]+)分之(?P<fnum>[{_ZN}]+)"
     r"|(?P<vague>[数几上])(?P<vz>[十百千万亿]+)"
     rf"|(?P<zh>[{_ZN}]+(?:点[{_ZD}]+)?)"
-    r"|(?P<ar>[0-9]+(?:,[0-9]+)*(?:\.[0-9]+)*)"
+    r"|(?P<ar>[0-9]+(?:,[0-9]+)*(?:\.[0-9]+)*))"
 )
 _AMOUNT_AT = re.compile(rf"(?P<ar>[0-9]+(?:,[0-9]+)*(?:\.[0-9]+)*)|(?P<zh>[{_ZN}]+(?:点[{_ZD}]+)?)")
 # Between a number and its unit: approximate markers and one Chinese magnitude word.
@@ -97,6 +100,10 @@ _TAIL_EN = re.compile(
     r"[ \t]?(?P<emag>thousand|million|billion|trillion|crores?|lakhs?|bn|mn|mln|tn|trn|mm|cr|k|m|b)(?![a-z])")
 _CONNECTOR = re.compile(r"[ \t]{0,2}(?:-|~|至|到)[ \t]{0,2}")
 _ARITHMETIC_AFTER = re.compile(r"[ \t]?(?:[-+*/×÷][ \t]?[0-9][0-9.,]*[ \t]?)+=")
+# The characters either can start with: most numbers are followed by neither, so test one
+# character before running the regex.
+_CONNECTOR_FIRST = frozenset(" \t-~至到")
+_ARITHMETIC_FIRST = frozenset(" \t-+*/×÷")
 _FRACTION_AFTER = re.compile(r"/([0-9]+)(?![0-9./])")
 _ZH_PAIR = re.compile(r"([一二两三四五六七八九])([二三四五六七八九])([十百千万亿]*)")
 _ZH_LEADING_DIGIT = re.compile(r"([一二两三四五六七八九])([十百千万亿]+)")
@@ -139,17 +146,19 @@ class _Lexicon(NamedTuple):
     by_first: dict[str, tuple[int, ...]]          # first (lower-cased) char -> candidate lengths, longest first
     table: dict[str, tuple[_Lexeme, ...]]         # lower-cased surface -> lexemes
     comparators_before: dict[str, str]
-    comparators_before_tuple: tuple[str, ...]
+    comparators_before_by_last: dict[str, tuple[str, ...]]   # last character -> those words, in order
     comparators_after: dict[str, tuple[str, tuple[str, ...]]]   # surface -> (comparator, blockers)
     comparators_after_tuple: tuple[str, ...]
+    comparators_after_first: frozenset[str]      # first characters of those words
     context: dict[str, bool]                      # lower-cased surface -> must stand alone
-    context_tuple: tuple[str, ...]
+    context_by_last: dict[str, tuple[tuple[str, bool], ...]]  # last character -> context items, in order
     stopwords: tuple[str, ...]
     max_value: dict[str, float]
     follow_chars: frozenset[str]                  # every character that can start what follows a unit-bearing number
     currencies: dict[str, str]                    # sign or code written before a number -> ISO code
     currency_tuple: tuple[str, ...]               # the same, longest first
     currency_last_chars: frozenset[str]
+    currency_by_last: dict[str, tuple[str, ...]]  # last character -> signs and codes, longest first
     not_counted: frozenset[str]                   # plural-looking words after a number that count nothing
     not_modifier: frozenset[str]                  # words that cannot sit between a number and its noun
 
@@ -161,6 +170,19 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 def _split(cell: str | None) -> tuple[str, ...]:
     return tuple(p for p in (cell or "").split("|") if p)
+
+
+def _by_last_char(items: tuple) -> dict[str, tuple]:
+    """Words (or (word, data) items) grouped by their last character, each group in the given order.
+
+    A word can only end right before a position if its last character is the one there, so the
+    lookups that scan a word list backwards from a number try only that group.
+    """
+    groups: dict[str, list] = {}
+    for item in items:
+        word = item if isinstance(item, str) else item[0]
+        groups.setdefault(word[-1], []).append(item)
+    return {k: tuple(v) for k, v in groups.items()}
 
 
 @functools.cache
@@ -200,40 +222,60 @@ def _lexicon() -> _Lexicon:
         by_first={k: tuple(sorted(v, reverse=True)) for k, v in by_first.items()},
         table={k: tuple(v) for k, v in table.items()},
         comparators_before=before,
-        comparators_before_tuple=tuple(before),
+        comparators_before_by_last=_by_last_char(tuple(before)),
         comparators_after=after,
         comparators_after_tuple=tuple(after),
+        comparators_after_first=frozenset(w[0] for w in after),
         context=context,
-        context_tuple=tuple(context),
+        context_by_last=_by_last_char(tuple(context.items())),
         stopwords=tuple(r["word"] for r in _rows("numeral_words.csv")),
         max_value={r["unit"]: float(r["max_value"]) for r in _rows("canonical_units.csv")},
         follow_chars=frozenset(by_first) | frozenset("多余几来+万亿千百十兆萬億-~至到/)=*×÷") | frozenset(string.ascii_lowercase),
         currencies=currencies,
         currency_tuple=tuple(sorted(currencies, key=len, reverse=True)),
         currency_last_chars=frozenset(c[-1] for c in currencies),
+        currency_by_last=_by_last_char(tuple(sorted(currencies, key=len, reverse=True))),
         not_counted=frozenset(r["surface"] for r in noun_rows if r["kind"] == "not_counted"),
         not_modifier=frozenset(r["surface"] for r in noun_rows if r["kind"] == "not_modifier"),
     )
 
 
-_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
-
-
 def _mul(*factors: float) -> float:
     """Product in decimal arithmetic: 1.1 * 1e8 must be 110000000, not 110000000.00000001."""
-    product = Decimal(1)
+    # Most products have factors of 1 (no magnitude word, a unit multiplier of 1). A factor of 1
+    # changes nothing, even after a rounded step, and one factor alone round-trips through
+    # Decimal(repr(f)) unchanged: only a second real factor needs the (slow) decimal product.
+    first: float | None = None
+    product: Decimal | None = None
     for f in factors:
+        if f == 1.0:
+            continue
+        if first is None:
+            first = f
+            continue
+        if product is None:
+            product = Decimal(repr(first))
         product *= Decimal(repr(f))
-    return float(product)
+    if product is not None:
+        return float(product)
+    return 1.0 if first is None else float(first)
 
 
 def _lower(s: str) -> str:
     """Lower-case ASCII letters only: str.lower() can change lengths (İ) and would shift offsets."""
-    return s.translate(_ASCII_LOWER)
+    if s.isascii():
+        return s.lower()
+    # bytes.lower() touches only ASCII letters, and UTF-8 writes every other character with bytes
+    # >= 0x80: a round trip through UTF-8 is exact and much faster than a per-character translate
+    # table (surrogatepass keeps any lone surrogate as it was).
+    return s.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+
+
+_ASCII_LETTERS = frozenset(string.ascii_letters)
 
 
 def _is_ascii_letter(ch: str) -> bool:
-    return ("a" <= ch <= "z") or ("A" <= ch <= "Z")
+    return ch in _ASCII_LETTERS
 
 
 def _is_cjk(ch: str) -> bool:
@@ -249,23 +291,22 @@ class _Unit(NamedTuple):
 
 def _lookup(lex: _Lexicon, folded: str, lowered: str, pos: int) -> tuple[_Lexeme, int] | None:
     """Longest unit/classifier/noun surface starting at pos, honouring case and blockers."""
-    if pos >= len(lowered):
-        return None
-    lengths = lex.by_first.get(lowered[pos])
+    lengths = lex.by_first.get(lowered[pos:pos + 1])
     if not lengths:
         return None
     limit = len(lowered) - pos
+    table = lex.table
     for n in lengths:
         if n > limit:
             continue
-        entries = lex.table.get(lowered[pos:pos + n])
+        entries = table.get(lowered[pos:pos + n])
         if not entries:
             continue
         end = pos + n
         for lx in entries:
             if lx.exact and folded[pos:end] != lx.surface:
                 continue
-            if _is_ascii_letter(lx.surface[-1]) and end < len(lowered) and _is_ascii_letter(lowered[end]):
+            if lx.surface[-1] in _ASCII_LETTERS and lowered[end:end + 1] in _ASCII_LETTERS:
                 continue
             if lx.blockers and folded.startswith(lx.blockers, end):
                 continue
@@ -274,6 +315,8 @@ def _lookup(lex: _Lexicon, folded: str, lowered: str, pos: int) -> tuple[_Lexeme
 
 
 def _skip_spaces(s: str, pos: int, limit: int = 2) -> int:
+    if pos >= len(s) or s[pos] not in " \t":
+        return pos    # the usual case: nothing to skip
     end = min(len(s), pos + limit)
     while pos < end and s[pos] in " \t":
         pos += 1
@@ -281,6 +324,8 @@ def _skip_spaces(s: str, pos: int, limit: int = 2) -> int:
 
 
 def _skip_spaces_back(s: str, pos: int, limit: int = 2) -> int:
+    if pos <= 0 or s[pos - 1] not in " \t":
+        return pos
     stop = max(0, pos - limit)
     while pos > stop and s[pos - 1] in " \t":
         pos -= 1
@@ -385,11 +430,11 @@ def _read_amount(lex: _Lexicon, folded: str, lowered: str, text: str, kind: str,
     if e2 != e:
         e = tail_from = e2
     has_mag, zhao, magnitude, mod, end, unit, mag_start = _read_tail(lex, folded, lowered, kind, tail_from)
-    if value is not None:
+    if value is not None and magnitude != 1.0:
         value = _mul(value, magnitude)
     if kind == "zh":
         core = folded[s:e]
-        has_mag = has_mag or any(ch in _ZH_MAGNITUDE_CHARS for ch in core)
+        has_mag = has_mag or not _ZH_MAGNITUDE_CHARS.isdisjoint(core)
         zhao = zhao or "兆" in core
     return _Amount(s, e, value, problem, has_mag, magnitude, zhao, mod, end, unit, mag_start)
 
@@ -397,10 +442,11 @@ def _read_amount(lex: _Lexicon, folded: str, lowered: str, text: str, kind: str,
 def _prefix_comparator(lex: _Lexicon, lowered: str, pos: int) -> tuple[str | None, int]:
     """Comparator word ending right before pos (spaces allowed); returns (comparator, its start)."""
     j = _skip_spaces_back(lowered, pos)
-    if not lowered.endswith(lex.comparators_before_tuple, 0, j):
+    words = lex.comparators_before_by_last.get(lowered[j - 1]) if j > 0 else None
+    if not words:
         return None, pos
     best = ""
-    for w in lex.comparators_before_tuple:
+    for w in words:
         if len(w) > len(best) and lowered.endswith(w, 0, j):
             start = j - len(w)
             if w[0].isascii() and w[0].isalpha() and start > 0 and _is_ascii_letter(lowered[start - 1]):
@@ -413,7 +459,7 @@ def _prefix_comparator(lex: _Lexicon, lowered: str, pos: int) -> tuple[str | Non
 
 def _suffix_comparator(lex: _Lexicon, lowered: str, pos: int) -> str | None:
     q = _skip_spaces(lowered, pos)
-    if not lowered.startswith(lex.comparators_after_tuple, q):
+    if lowered[q:q + 1] not in lex.comparators_after_first or not lowered.startswith(lex.comparators_after_tuple, q):
         return None
     best = max((w for w in lex.comparators_after_tuple if lowered.startswith(w, q)), key=len)
     comparator, blockers = lex.comparators_after[best]
@@ -427,15 +473,16 @@ def _blocked_by_context(lex: _Lexicon, folded: str, lowered: str, s: int) -> boo
     if s == 0:
         return False
     prev = folded[s - 1]
-    if _is_ascii_letter(prev) or prev in "#_@&":
+    if prev in _ASCII_LETTERS or prev in "#_@&":
         return True
-    if prev in "-./:" and s >= 2 and (_is_ascii_letter(folded[s - 2]) or folded[s - 2].isdigit()):
+    if prev in "-./:" and s >= 2 and (folded[s - 2] in _ASCII_LETTERS or folded[s - 2].isdigit()):
         # GPT-4, v1.2, 2024/3, 10:30: part of a name, version, date or clock time.
         return True
     j = _skip_spaces_back(lowered, s)
-    if not lowered.endswith(lex.context_tuple, 0, j):
+    items = lex.context_by_last.get(lowered[j - 1]) if j > 0 else None
+    if not items:
         return False
-    for w, standalone in lex.context.items():
+    for w, standalone in items:
         if lowered.endswith(w, 0, j):
             start = j - len(w)
             before = folded[start - 1] if start > 0 else ""
@@ -475,7 +522,7 @@ def _unit_allowed(amount: _Amount, folded: str, lowered: str) -> bool:
 
 def _rate_extension(lex: _Lexicon, folded: str, lowered: str, pos: int) -> int:
     """End of a `/吨`, `/kWh`, `每股` divisor right after a unit, else pos."""
-    if not (folded.startswith("/", pos) or folded.startswith("每", pos)):
+    if not folded.startswith(("/", "每"), pos):
         return pos
     q = pos + 1
     hit = _lookup(lex, folded, lowered, q)
@@ -488,17 +535,24 @@ def _rate_extension(lex: _Lexicon, folded: str, lowered: str, pos: int) -> int:
     return q if q > pos + 1 else pos
 
 
-def find_quantities(text: str) -> tuple[list[QuantityMention], list[UnparsedMention]]:
-    """All quantity mentions in a document's text, plus the number-like ones that could not be read."""
+def find_quantities(text: str, *, folded: str | None = None
+                    ) -> tuple[list[QuantityMention], list[UnparsedMention]]:
+    """All quantity mentions in a document's text, plus the number-like ones that could not be read.
+
+    `folded` is `fold(text)` when the caller has already computed it.
+    """
     lex = _lexicon()
-    folded = fold(text)
+    if folded is None:
+        folded = fold(text)
     lowered = _lower(folded)
     found: list[QuantityMention] = []
     unparsed: list[UnparsedMention] = []
     consumed = 0
     pos = 0
+    search = _CANDIDATE.search
+    follow_chars, currency_last_chars = lex.follow_chars, lex.currency_last_chars
     while True:
-        m = _CANDIDATE.search(folded, pos)
+        m = search(folded, pos)
         if m is None:
             break
         s = m.start()
@@ -523,6 +577,12 @@ def find_quantities(text: str) -> tuple[list[QuantityMention], list[UnparsedMent
             den, num = parse_chinese(m["fden"]), parse_chinese(m["fnum"])
             result = None if not den or num is None else _special(lex, text, lowered, s, m.end(), num / den, "ratio")
         else:
+            # Most numerals (years, list numbers, codes) have nothing unit-like after them and no
+            # currency sign before them: leave before reading anything else.
+            q = _skip_spaces(lowered, core_end)
+            if lowered[q:q + 1] not in follow_chars and not (
+                    kind == "ar" and folded[_skip_spaces_back(folded, s, 1) - 1:s][:1] in currency_last_chars):
+                continue
             result = _number_mention(lex, folded, lowered, text, m, kind, core_end)
         if result is None:
             continue
@@ -550,17 +610,28 @@ _ORDINAL_BEFORE = re.compile(r"第\s*\d+(?:\.\d+)?\s*(?:、|和|及|与)\s*$")
 _LEADING_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 
+def _ends_with_list_joint(folded: str, end: int) -> bool:
+    """Whether folded[:end] ends with 、/和/及/与 and optional spaces, as _LIST_HEAD requires (a cheap test)."""
+    k = end - 1
+    while k >= 0 and folded[k].isspace():
+        k -= 1
+    return k >= 0 and folded[k] in "、和及与"
+
+
 def _with_list_heads(folded: str, text: str, found: list[QuantityMention]) -> list[QuantityMention]:
     out: list[QuantityMention] = []
     taken_until = 0
     for q in found:
-        lead = _LEADING_NUMBER.match(folded, q.start)
-        if lead is not None and q.value_high is None and q.comparator == "=":
+        # Only a mention right after 、/和/及/与 can close a list: test that before any regex.
+        lead = (_LEADING_NUMBER.match(folded, q.start)
+                if q.value_high is None and q.comparator == "=" and _ends_with_list_joint(folded, q.start)
+                else None)
+        if lead is not None:
             written = float(lead.group())
             factor = q.value / written if written else None
             heads: list[QuantityMention] = []
             end = q.start
-            while factor is not None:
+            while factor is not None and _ends_with_list_joint(folded, end):
                 m = _LIST_HEAD.search(folded, max(taken_until, end - 24), end)
                 if m is None:
                     break
@@ -587,7 +658,10 @@ def _special(lex: _Lexicon, text: str, lowered: str, s: int, e: int, value: floa
 
 def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.Match[str], kind: str,
                     core_end: int) -> QuantityMention | UnparsedMention | list[QuantityMention] | int | None:
-    """Read one numeral candidate ending at core_end; an int return means "skip up to here" (arithmetic)."""
+    """Read one numeral candidate ending at core_end; an int return means "skip up to here" (arithmetic).
+
+    The caller has checked that something unit-like follows, or a currency sign precedes.
+    """
     s, e = m.start(), core_end
     vague_cmp: str | None = None
     if kind == "vz":
@@ -599,16 +673,10 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
         kind_core = kind
     core = folded[s_core:e]
 
-    # Most numerals (years, list numbers, codes) have nothing unit-like after them: leave early.
-    q = _skip_spaces(lowered, e)
-    if (q >= len(lowered) or lowered[q] not in lex.follow_chars) and not (
-            kind_core == "ar" and folded[_skip_spaces_back(folded, s, 1) - 1:s][:1] in lex.currency_last_chars):
-        return None
-
     if kind_core == "ar":
         if _blocked_by_context(lex, folded, lowered, s):
             return None
-        arith = _ARITHMETIC_AFTER.match(folded, e)
+        arith = _ARITHMETIC_AFTER.match(folded, e) if folded[e:e + 1] in _ARITHMETIC_FIRST else None
         if arith:
             return arith.end() - 1
         if s > 0 and folded[s - 1] in "+*×÷":
@@ -652,7 +720,7 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
     high = amount
     # A range: the low end may carry its own unit (5000亿元至6000亿元) or borrow the high end's.
     if amount.mod is None and not accounting:
-        cm = _CONNECTOR.match(folded, amount.end)
+        cm = _CONNECTOR.match(folded, amount.end) if folded[amount.end:amount.end + 1] in _CONNECTOR_FIRST else None
         if cm and _change_not_range(folded, s, cm.group().strip()):
             cm = None
         if cm:
@@ -681,7 +749,7 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
         currency, start = cur
 
     # between US$19.6 billion and US$20.4 billion, between 51 and 53 percent: a range.
-    if low is None and not accounting and amount.mod is None:
+    if low is None and not accounting and amount.mod is None and "between" in lowered[max(0, start - 9):start]:
         j = _skip_spaces_back(lowered, start)
         if lowered.endswith("between", 0, j) and not (j > 7 and _is_ascii_letter(lowered[j - 8])):
             cand = _between_high(lex, folded, lowered, text, amount, currency)
@@ -694,14 +762,16 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
         if kind_core == "ar" and low is None and sign == 1.0:
             return _english_count(lex, folded, lowered, text, core, start, amount)
         return None
-    if unit is not None and not _unit_allowed(high, folded, lowered):
+    # Most units carry no condition: test that before calling _unit_allowed.
+    if unit is not None and unit.lexeme.condition and not _unit_allowed(high, folded, lowered):
         return None
-    if low is not None and low.unit is not None and not _unit_allowed(low, folded, lowered):
+    if low is not None and low.unit is not None and low.unit.lexeme.condition \
+            and not _unit_allowed(low, folded, lowered):
         return None
 
     # Guards that only apply once we know a unit follows.
     if kind_core == "zh":
-        only_magnitude = all(ch in _ZH_MAGNITUDE_CHARS for ch in core)
+        only_magnitude = _ZH_MAGNITUDE_CHARS.issuperset(core)
         if core in ("一", "壹") and unit is not None and unit.lexeme.kind == "classifier" and low is None:
             return None
         if only_magnitude and kind != "vz":
@@ -720,9 +790,9 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
         return None
 
     surface_end = end
-    problems = [a.problem for a in (low, high) if a is not None and a.problem]
-    if problems:
-        return UnparsedMention(start, end, text[start:end], problems[0])
+    problem = (low is not None and low.problem) or high.problem
+    if problem:
+        return UnparsedMention(start, end, text[start:end], problem)
 
     # Which unit: the written unit, or money named only by the currency prefix.
     if unit is not None:
@@ -762,7 +832,8 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
     else:
         if high.value is None:
             return UnparsedMention(start, end, text[start:end], "unreadable number")
-        value = _mul(sign, high.value, multiplier)
+        # Skip the call when both are 1 (most mentions): _mul would return high.value as it is.
+        value = high.value if sign == 1.0 and multiplier == 1.0 else _mul(sign, high.value, multiplier)
     bound = lex.max_value.get(canonical, 1e18)
     if abs(value) > bound or (value_high is not None and abs(value_high) > bound):
         return UnparsedMention(start, end, text[start:end], "overflow / implausible magnitude")
@@ -779,9 +850,10 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
 def _currency_before(lex: _Lexicon, folded: str, pos: int) -> tuple[str, int] | None:
     """(ISO code, start) of a currency sign or code ending right before pos (one space allowed)."""
     j = _skip_spaces_back(folded, pos, 1)
-    if not folded.endswith(lex.currency_tuple, 0, j):
+    signs = lex.currency_by_last.get(folded[j - 1]) if j > 0 else None
+    if not signs:
         return None
-    for c in lex.currency_tuple:
+    for c in signs:
         if folded.endswith(c, 0, j):
             cstart = j - len(c)
             if c[0].isalpha() and c.isascii() and cstart > 0 and _is_ascii_letter(folded[cstart - 1]):
