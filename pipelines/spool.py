@@ -63,15 +63,40 @@ FAILED_EXTRACTION = ("staged_documents", "extract_document")
 CHUNK_DOCUMENTS = 64
 
 
+SPOOL_PREFIX = "yanbao-spool-"
+
+
 class Spool:
-    """A temporary folder of Parquet parts, removed when no frame refers to it any more."""
+    """A temporary folder of Parquet parts, removed when no frame refers to it any more.
+
+    Its name carries the pid of the run that made it: a run killed outright cannot clean up,
+    so each new spool first removes the folders of processes that no longer exist."""
 
     def __init__(self, parent: str | None = None) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="yanbao-spool-", dir=parent))
+        root = Path(parent or tempfile.gettempdir())
+        _remove_orphans(root)
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{SPOOL_PREFIX}{os.getpid()}-", dir=root))
         self._cleanup = weakref.finalize(self, shutil.rmtree, self.folder, True)
 
     def remove(self) -> None:
         self._cleanup()
+
+
+def _remove_orphans(root: Path) -> None:
+    for folder in root.glob(f"{SPOOL_PREFIX}*"):
+        pid = folder.name.removeprefix(SPOOL_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:   # someone else's process
+        return True
+    return True
 
 
 @dataclass(eq=False)

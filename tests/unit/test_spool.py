@@ -1,0 +1,61 @@
+"""The spool: chunked extraction whose validated rows go to Parquet and come back unchanged,
+and whose temporary folders never outlive their run (even a run killed outright)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import polars as pl
+
+from pipelines import spool
+from pipelines.extract.document import extract_frames
+from pipelines.ingest.stage import DOCUMENT_SCHEMA
+
+TEXT = "比亚迪2024年一季度营业收入1249.44亿元,同比下降3.8%。\n宁德时代2023年净利润441亿元,同比增长43.6%。\n"
+
+
+def _docs(n: int) -> pl.DataFrame:
+    rows = [(f"id{i}", f"r{i}.txt", None, dt.date(2024, 5, 6), None, "0" * 64, len(TEXT.encode()), "utf-8",
+             False, len(TEXT), TEXT) for i in range(n)]
+    return pl.DataFrame(rows, schema=DOCUMENT_SCHEMA, orient="row")
+
+
+def test_spooled_rows_equal_the_extracted_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(spool, "CHUNK_DOCUMENTS", 2)   # several chunks, several Parquet parts
+    docs = _docs(5)
+    out = spool.spool_extraction(docs, spool.Spool(str(tmp_path)), workers=1)
+    direct = extract_frames([(r["document_id"], r["text"], r["published_date"]) for r in docs.iter_rows(named=True)])
+    for name in spool.SPOOLED:
+        assert out.frames[name].height == direct[name].height
+        assert out.frames[name].collect().equals(direct[name]), name
+    assert len(out.frames["metric_facts"].files) == 3
+    assert out.frames["metric_facts"].height > 0 and out.quarantine.is_empty()
+    assert out.shared["entities"]["entity_id"].is_unique().all()
+
+
+def test_empty_frames_scan_with_their_schema(tmp_path):
+    out = spool.spool_extraction(_docs(0), spool.Spool(str(tmp_path)), workers=1)
+    assert out.frames["events"].collect().is_empty()
+    assert out.frames["events"].collect().schema == pl.Schema(out.frames["events"].schema)
+
+
+def test_the_folder_goes_with_its_last_frame(tmp_path):
+    s = spool.Spool(str(tmp_path))
+    out = spool.spool_extraction(_docs(1), s, workers=1)
+    folder = s.folder
+    assert any(folder.rglob("*.parquet"))
+    del s, out
+    assert not folder.exists()
+
+
+def test_folders_of_dead_runs_are_swept(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan = tmp_path / f"{spool.SPOOL_PREFIX}{dead.stdout.strip()}-x"
+    live = tmp_path / f"{spool.SPOOL_PREFIX}{os.getpid()}-y"
+    orphan.mkdir()
+    live.mkdir()
+    spool.Spool(str(tmp_path))
+    assert not orphan.exists() and live.exists()
