@@ -167,6 +167,7 @@ _LOAD_STEPS = (
     "load/insert_into_fct_company_signal.sql",
     "load/insert_into_fct_event.sql",
     "load/insert_into_fct_entity_mention.sql",
+    "load/insert_into_agg_entity_document.sql",
     "load/insert_into_fct_unparsed_mention.sql",
     "load/insert_into_doc_text.sql",
     "load/insert_into_quarantine.sql",

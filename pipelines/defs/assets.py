@@ -174,7 +174,8 @@ TABLES = {
     "fct_metric": "One row per quantity stated in a loaded report (view v_metric_facts).",
     "fct_company_signal": "One row per company performance statement (view v_company_signals).",
     "fct_event": "One row per mention of a dated event (view v_events).",
-    "fct_entity_mention": "One row per entity mention (view v_entity_mentions).",
+    "fct_entity_mention": "One row per entity mention.",
+    "agg_entity_document": "Entity mentions summed per entity and document (view v_entity_mentions).",
     "fct_unparsed_mention": "Number-like mentions kept out of the facts, with the reason.",
     "quarantine": "Staged rows that failed validation, with the check that failed.",
 }

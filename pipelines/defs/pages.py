@@ -19,7 +19,7 @@ from pipelines.present.svg import unicode_bars
 
 # The tables the pages are drawn from; a load of any of them refreshes the pages.
 WAREHOUSE_TABLES = ["dim_document", "dim_entity", "fct_metric", "fct_company_signal", "fct_event",
-                    "fct_entity_mention", "fct_unparsed_mention"]
+                    "fct_entity_mention", "agg_entity_document", "fct_unparsed_mention"]
 PREVIEW_PAGES = 10
 
 

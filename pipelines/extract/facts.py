@@ -45,13 +45,34 @@ _COMPANY_ANAPHOR = re.compile(r"(?:该公司|公司|其|旗下|本公司|该企�
 _PLACE_ANAPHOR = re.compile(r"(?:本市|该市|全市|本省|该省|全省|本区|我市|我省)")
 _TITLE = re.compile(r"【[^【】\n]*】|《[^《》\n]*》|「[^「」\n]*」")
 
-_TARGET = re.compile(r"目标|力争|争取|规划|计划|target|aim|plan", re.IGNORECASE)
+
+class _Words:
+    """A case-insensitive alternation of literal, lower-case words (no anchors or look-arounds).
+
+    Under IGNORECASE `re` tries the pattern at every position; searched case-sensitively on the
+    lower-cased text it skips straight to possible first characters and finds the same words
+    (see _Context.lowered, and metrics.CASE_TWINS for the texts where that does not hold)."""
+
+    def __init__(self, pattern: str):
+        assert pattern == pattern.lower()
+        self.any_case = re.compile(pattern, re.IGNORECASE)
+        self.lower_case = re.compile(pattern)
+
+    def found(self, ctx: _Context, start: int, end: int) -> bool:
+        if ctx.lowered is None:
+            return bool(self.any_case.search(ctx.folded, start, end))
+        return bool(self.lower_case.search(ctx.lowered, start, end))
+
+
+_TARGET = _Words(r"目标|力争|争取|规划|计划|target|aim|plan")
 # `到 2027 年` / `by 2030` before a single year sets a deadline (a target); `2023 年至 2024 年`
 # is a range and `截至` an as-of date, so neither counts.
 _DEADLINE_BEFORE = re.compile(r"(?:^|[^截年\d\s])\s*(?:到|至|by)\s*$", re.IGNORECASE | re.MULTILINE)
-_FORECAST = re.compile(r"预计|预期|预测|有望|将(?:会|要|达|实现|超|突破|增|提|成为|迎来|保持|继续)|可望|可达|可超过|或将|expected|expects|forecast|will|outlook|guidance", re.IGNORECASE)
-_ESTIMATE = re.compile(r"推断|推算|测算|估算|估计|或约|或达|大概|estimated|estimate", re.IGNORECASE)
-_PRESENT = re.compile(r"目前|当前|现阶段|如今|现在|截至目前|迄今|currently|to date", re.IGNORECASE)
+_FORECAST = _Words(r"预计|预期|预测|有望|将(?:会|要|达|实现|超|突破|增|提|成为|迎来|保持|继续)|可望|可达|可超过|或将|expected|expects|forecast|will|outlook|guidance")
+_ESTIMATE = _Words(r"推断|推算|测算|估算|估计|或约|或达|大概|estimated|estimate")
+_PRESENT = _Words(r"目前|当前|现阶段|如今|现在|截至目前|迄今|currently|to date")
+# Most clauses hold none of these words: one search for any of them spares the four below.
+_TIME_CUES = _Words("|".join(w.lower_case.pattern for w in (_TARGET, _FORECAST, _ESTIMATE, _PRESENT)))
 _PARAGRAPH_TARGET = re.compile(r"目标(?:到|至|于)?\s*\d{4}\s*年")
 
 
@@ -124,23 +145,30 @@ def paragraph_starts(text: str) -> list[int]:
 
 
 class _Context:
-    """Per-document lookups shared by every quantity."""
+    """Per-document lookups shared by every quantity, and memos of the answers that depend only
+    on an entity, a period or a clause (a sentence holds many quantities; a clause often several)."""
 
     def __init__(self, text: str, folded: str, sentences: Sequence[Sentence],
                  entities: Sequence[EntityMention], periods: Sequence[PeriodMention],
                  entity_roles: dict[str, str | None], doc_date: dt.date | None):
         self.text, self.folded, self.doc_date = text, folded, doc_date
+        # Same offsets as `folded` (str.lower maps one character to one but for İ), for _Words.
+        self.lowered = None if metric_rules.CASE_TWINS.search(folded) else folded.lower()
         self.sentences = sentences
         self.sentence_starts = [s.start for s in sentences]
         self.entities = [e for e in entities if entity_roles.get(e.entity_id) not in SOURCE_ROLES]
         self.entity_starts = [e.start for e in self.entities]
+        self._eligible: list[bool | None] = [None] * len(self.entities)
         titles = SpanIndex((m.start(), m.end()) for m in _TITLE.finditer(folded))
         self.periods = [p for p in periods if not titles.contains(p.start, p.end)]
         self.period_starts = [p.start for p in self.periods]
+        self._compared: list[bool | None] = [None] * len(self.periods)
         self.paragraphs = paragraph_starts(text)
-
-    def sentence_of(self, pos: int) -> Sentence | None:
-        return sentence_at(self.sentences, self.sentence_starts, pos)
+        # Keyed by clause start (or sentence start): see _head_fact and _status.
+        self.topics: dict[int, EntityMention | None] = {}
+        self.earlier_subjects: dict[int, EntityMention | None] = {}
+        self.sentence_cues: dict[int, tuple[bool, bool]] = {}
+        self.paragraph_targets: dict[int, PeriodMention | None] = {}
 
     def paragraph_start(self, pos: int) -> int:
         return self.paragraphs[bisect.bisect_right(self.paragraphs, pos) - 1]
@@ -155,6 +183,21 @@ class _Context:
         hi = bisect.bisect_left(self.period_starts, end)
         return [p for p in self.periods[lo:hi] if p.end <= end]
 
+    def eligible(self, i: int) -> bool:
+        """_eligible_subject of self.entities[i], computed once."""
+        ok = self._eligible[i]
+        if ok is None:
+            ok = self._eligible[i] = _eligible_subject(self, self.entities[i])
+        return ok
+
+    def compared(self, i: int) -> bool:
+        """Whether self.periods[i] is the object of a comparison (`较去年同期`), computed once."""
+        hit = self._compared[i]
+        if hit is None:
+            start = self.periods[i].start
+            hit = self._compared[i] = bool(_COMPARED_WITH.search(self.folded, max(0, start - 12), start))
+        return hit
+
 
 def _eligible_subject(ctx: _Context, e: EntityMention) -> bool:
     before = ctx.folded[max(0, e.start - 6):e.start]
@@ -166,38 +209,48 @@ def _eligible_subject(ctx: _Context, e: EntityMention) -> bool:
 
 def _subject_in(ctx: _Context, start: int, end: int, topic: EntityMention | None) -> EntityMention | None:
     """The subject named in folded[start:end]: the first eligible entity, else an anaphor's referent."""
-    for e in ctx.entities_between(start, end):
-        if _eligible_subject(ctx, e):
-            return e
+    entities = ctx.entities
+    for i in range(bisect.bisect_left(ctx.entity_starts, start), bisect.bisect_left(ctx.entity_starts, end)):
+        if entities[i].end <= end and ctx.eligible(i):
+            return entities[i]
     if topic is not None:
-        stretch = ctx.folded[start:end]
-        if _COMPANY_ANAPHOR.search(stretch) and topic.entity_type in ("company", "organization", "model", "product"):
+        if topic.entity_type in ("company", "organization", "model", "product") and _COMPANY_ANAPHOR.search(ctx.folded, start, end):
             return topic
-        if _PLACE_ANAPHOR.search(stretch) and topic.entity_type in ("government", "region"):
+        if topic.entity_type in ("government", "region") and _PLACE_ANAPHOR.search(ctx.folded, start, end):
             return topic
     return None
 
 
 def _topic_before(ctx: _Context, para_start: int, pos: int, kinds: tuple[str, ...] | None = None) -> EntityMention | None:
     """The paragraph's most recent eligible entity before `pos` (of the given kinds)."""
-    for e in reversed(ctx.entities_between(para_start, pos)):
-        if (kinds is None or e.entity_type in kinds) and _eligible_subject(ctx, e):
+    entities = ctx.entities
+    lo = bisect.bisect_left(ctx.entity_starts, para_start)
+    for i in range(bisect.bisect_left(ctx.entity_starts, pos) - 1, lo - 1, -1):
+        e = entities[i]
+        if e.end <= pos and (kinds is None or e.entity_type in kinds) and ctx.eligible(i):
             return e
     return None
 
 
 def _status(ctx: _Context, sentence: Sentence, clause: tuple[int, int], q_start: int,
-            period: PeriodMention | None, paragraph_target: bool) -> str:
+            period: PeriodMention | None, paragraph_target: bool, time_cues: bool = True) -> str:
+    """`time_cues`: False when folded[clause[0]:q_start] is known to hold no _TIME_CUES word."""
     f = ctx.folded
-    if _TARGET.search(f, clause[0], q_start):
+    if time_cues:
+        if _TARGET.found(ctx, clause[0], q_start):
+            return "target"
+        if _FORECAST.found(ctx, clause[0], q_start):
+            return "forecast"
+        if _ESTIMATE.found(ctx, clause[0], q_start):
+            return "estimate"
+    # Earlier clauses are the same for every quantity of the clause.
+    earlier = ctx.sentence_cues.get(clause[0])
+    if earlier is None:
+        earlier = ctx.sentence_cues[clause[0]] = (_TARGET.found(ctx, sentence.start, clause[0]),
+                                                 _FORECAST.found(ctx, sentence.start, clause[0]))
+    if earlier[0]:
         return "target"
-    if _FORECAST.search(f, clause[0], q_start):
-        return "forecast"
-    if _ESTIMATE.search(f, clause[0], q_start):
-        return "estimate"
-    if _TARGET.search(f, sentence.start, clause[0]):
-        return "target"
-    if _FORECAST.search(f, sentence.start, clause[0]):
+    if earlier[1]:
         return "forecast"
     if paragraph_target:
         return "target"
@@ -301,33 +354,40 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
                           doc_period: PeriodMention | None = None,
                           ) -> list[MetricFact]:
     """The metric facts of one document."""
+    if not quantities:
+        return []
     ctx = _Context(text, folded, sentences, entities, periods, entity_roles, doc_date)
     facts: list[MetricFact] = []
     cue_cache: dict[int, list[tuple[int, int, str]]] = {}
-    clause_cache: dict[int, list[tuple[int, int]]] = {}
-    # One scan for metric cue words per document; each sentence takes its slice.
-    all_cues = metric_rules.cues_in(folded, 0, len(folded)) if quantities else []
-    cue_starts = [c[0] for c in all_cues]
+    # Metric cue words, scanned only in the sentences that hold quantities.
+    text_cues = metric_rules.TextCues(folded, ctx.lowered)
     prev_q: QuantityMention | None = None
     prev_fact: MetricFact | None = None
+    prev_class = ""
+    clauses_of = -1                    # the sentence start `parts` and `ends` are the clauses of
+    parts: list[tuple[int, int]] = []
+    ends: list[int] = []
+    unit_class = metric_rules.unit_class
     run: list[EntityMention] = []      # subjects of a 分别 enumeration, in order
     run_metrics: list[str] = []        # metrics of a 分别 enumeration (`毛利率和净利率分别为…和…`)
     run_index = 0
     for q in quantities:
-        sentence = ctx.sentence_of(q.start)
-        if sentence is None or _is_conversion_unit(folded, q) or _is_discourse_count(folded, q) \
-                or _is_per_unit_base(folded, q):
+        sentence = sentence_at(sentences, ctx.sentence_starts, q.start)
+        if sentence is None or (q.value == 1 and _is_conversion_unit(folded, q)) or (
+                q.unit == "count" and (_is_discourse_count(folded, q) or _is_per_unit_base(folded, q))):
             continue
-        q = _english_pct_is_percent(folded, q, sentence)
-        if sentence.start not in clause_cache:
-            clause_cache[sentence.start] = clauses(folded, sentence)
-        parts = clause_cache[sentence.start]
-        k = next(i for i, c in enumerate(parts) if q.start < c[1] or i == len(parts) - 1)
+        if q.unit == "pp":
+            q = _english_pct_is_percent(folded, q, sentence)
+        if sentence.start != clauses_of:
+            parts = clauses(folded, sentence)
+            ends = [end for _, end in parts]
+            clauses_of = sentence.start
+        k = min(bisect.bisect_right(ends, q.start), len(parts) - 1)   # the clause holding q, else the last
         clause = parts[k]
+        q_class = unit_class(q.unit)
 
         if (prev_q is not None and prev_fact is not None and prev_fact.sentence_start == sentence.start
-                and metric_rules.unit_class(prev_q.unit) == metric_rules.unit_class(q.unit)
-                and _ENUMERATION_GAP.fullmatch(folded, prev_q.end, q.start)):
+                and prev_class == q_class and _ENUMERATION_GAP.fullmatch(folded, prev_q.end, q.start)):
             fact = _enumeration_member(q, prev_q, prev_fact, run, run_index + 1)
             run_index += 1
             if run_index < len(run_metrics):
@@ -340,10 +400,8 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
                 if len(run) < 2:
                     run = []
             if sentence.start not in cue_cache:
-                lo = bisect.bisect_left(cue_starts, sentence.start)
-                hi = bisect.bisect_left(cue_starts, sentence.end)
-                cue_cache[sentence.start] = [c for c in all_cues[lo:hi] if c[1] <= sentence.end]
-            fact = _head_fact(ctx, q, sentence, parts, k, cue_cache, doc_topic, doc_period)
+                cue_cache[sentence.start] = text_cues.within(sentence.start, sentence.end)
+            fact = _head_fact(ctx, q, sentence, parts, k, cue_cache[sentence.start], doc_topic, doc_period)
             if run:
                 fact = fact._replace(subject_id=run[0].entity_id)
             if respectively:
@@ -351,7 +409,7 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
                 if run_metrics:
                     fact = fact._replace(metric=run_metrics[0])
         facts.append(fact)
-        prev_q, prev_fact = q, fact
+        prev_q, prev_fact, prev_class = q, fact, q_class
     return facts
 
 
@@ -368,55 +426,81 @@ def _enumeration_member(q: QuantityMention, head_q: QuantityMention, head: Metri
     )
 
 
-def _head_fact(ctx: _Context, q: QuantityMention, sentence: Sentence, parts: list[tuple[int, int]], k: int,
-               cue_cache: dict[int, list[tuple[int, int, str]]], doc_topic: EntityMention | None,
+def _paragraph_target(ctx: _Context, para: int, sentence_start: int) -> PeriodMention | None:
+    """The period of the last target year (`目标到 2025 年`) set in the paragraph before the sentence."""
+    targets = list(_PARAGRAPH_TARGET.finditer(ctx.folded, para, sentence_start))
+    if targets:
+        carried = ctx.periods_between(targets[-1].start(), targets[-1].end() + 2)
+        if carried:
+            return carried[-1]
+    return None
+
+
+def _head_fact(ctx: _Context, q: QuantityMention, sentence: Sentence, parts: Sequence[tuple[int, int]], k: int,
+               cues: list[tuple[int, int, str]], doc_topic: EntityMention | None,
                doc_period: PeriodMention | None) -> MetricFact:
     folded = ctx.folded
     clause = parts[k]
-    para = ctx.paragraph_start(sentence.start)
+    q_start = q.start
+    time_cues = _TIME_CUES.found(ctx, clause[0], q_start)
 
     # Subject: this clause, else the nearest earlier clause of the sentence that names one,
-    # else the paragraph topic, else the company the whole report is about.
-    topic = _topic_before(ctx, para, clause[0]) or doc_topic
-    subject = _subject_in(ctx, clause[0], q.start, topic)
-    for c_start, c_end in reversed(parts[:k]):
-        if subject is not None:
-            break
-        subject = _subject_in(ctx, c_start, c_end, topic)
+    # else the paragraph topic, else the company the whole report is about. Only the first
+    # step depends on the quantity; the others are worked out once per clause.
+    if clause[0] in ctx.topics:
+        topic = ctx.topics[clause[0]]
+    else:
+        topic = ctx.topics[clause[0]] = _topic_before(ctx, ctx.paragraph_start(sentence.start), clause[0]) or doc_topic
+    subject = _subject_in(ctx, clause[0], q_start, topic)
+    if subject is None:
+        if clause[0] in ctx.earlier_subjects:
+            subject = ctx.earlier_subjects[clause[0]]
+        else:
+            for c_start, c_end in reversed(parts[:k]):
+                subject = _subject_in(ctx, c_start, c_end, topic)
+                if subject is not None:
+                    break
+            ctx.earlier_subjects[clause[0]] = subject
     subject = subject or topic
 
     # Period: nearest before the number in the sentence (a clause that speaks of the present,
     # 目前/当前, keeps only its own); else a target year set earlier in the paragraph; else the
     # reporting period of the report's title.
-    own_time = _PRESENT.search(folded, clause[0], q.start)
-    before = [p for p in ctx.periods_between(clause[0] if own_time else sentence.start, q.start)
-              if not _COMPARED_WITH.search(folded, max(0, p.start - 12), p.start)]
-    period = before[-1] if before else None
+    own_time = time_cues and _PRESENT.found(ctx, clause[0], q_start)
+    period = None
+    periods, starts = ctx.periods, ctx.period_starts
+    lo = bisect.bisect_left(starts, clause[0] if own_time else sentence.start)
+    for i in range(bisect.bisect_left(starts, q_start) - 1, lo - 1, -1):   # the nearest first
+        if periods[i].end <= q_start and not ctx.compared(i):
+            period = periods[i]
+            break
     # `人均薪酬由61.82万元降至53.14万元`: the value after 由/从 is the comparison base, a year
     # before the period the sentence reports (when the base's own period is not stated).
-    if period is not None and _BASE_BEFORE.search(folded, max(clause[0], q.start - 3), q.start) \
+    if period is not None and _BASE_BEFORE.search(folded, max(clause[0], q_start - 3), q_start) \
             and _CHANGE_TO_AFTER.match(folded, q.end) and period.kind in _REPORTING_KINDS:
         period = _year_earlier(period)
     paragraph_target = False
     if period is None and not own_time:
-        targets = list(_PARAGRAPH_TARGET.finditer(folded, para, sentence.start))
-        if targets:
-            carried = ctx.periods_between(targets[-1].start(), targets[-1].end() + 2)
-            if carried:
-                period, paragraph_target = carried[-1], True
+        if sentence.start in ctx.paragraph_targets:
+            carried = ctx.paragraph_targets[sentence.start]
+        else:
+            carried = ctx.paragraph_targets[sentence.start] = _paragraph_target(
+                ctx, ctx.paragraph_start(sentence.start), sentence.start)
+        if carried is not None:
+            period, paragraph_target = carried, True
         if period is None:
             period = doc_period
 
-    metric = metric_rules.choose_metric(folded, clause, q.start, q.end, q.unit, q.counted,
-                                        cue_cache[sentence.start], sentence_start=sentence.start,
+    metric = metric_rules.choose_metric(folded, clause, q_start, q.end, q.unit, q.counted,
+                                        cues, sentence_start=sentence.start,
                                         signed=q.surface.lstrip()[:1] in "+-")
-    value, value_high = metric_rules.signed(metric, folded, clause[0], q.start, q.value, q.value_high)
-    status = _status(ctx, sentence, clause, q.start, period, paragraph_target)
+    value, value_high = metric_rules.signed(metric, folded, clause[0], q_start, q.value, q.value_high)
+    status = _status(ctx, sentence, clause, q_start, period, paragraph_target, time_cues)
     return MetricFact(
-        span_start=q.start, span_end=q.end, mention=q.surface,
-        subject_id=subject.entity_id if subject else None, metric=metric,
-        value=value, value_high=value_high, unit=q.unit, comparator=q.comparator, counted=q.counted,
-        period_start=period.period_start if period else None,
-        period_end=period.period_end if period else None,
-        status=status, sentence_start=sentence.start, sentence_end=sentence.end,
+        q_start, q.end, q.surface,                                  # span_start, span_end, mention
+        subject.entity_id if subject else None, metric,             # subject_id, metric
+        value, value_high, q.unit, q.comparator, q.counted,         # value .. counted
+        period.period_start if period else None,                    # period_start
+        period.period_end if period else None,                      # period_end
+        status, sentence.start, sentence.end,                       # status, sentence_start, sentence_end
     )

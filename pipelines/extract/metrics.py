@@ -10,6 +10,7 @@ metric applies, and `other` rather than a wrong key.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from dataclasses import dataclass
@@ -66,6 +67,7 @@ def _split(cell: str) -> list[str]:
     return [p.strip() for p in (cell or "").split("|") if p.strip()]
 
 
+@cache      # called for every quantity, with a handful of distinct units
 def unit_class(unit: str) -> str:
     """'money' for ISO currency codes, the unit itself otherwise."""
     return "money" if len(unit) == 3 and unit.isupper() else unit
@@ -87,6 +89,16 @@ def _cue_index() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, list[Metri
 
 
 @cache
+def _lowered_english() -> re.Pattern[str]:
+    """The ASCII cue regex for a text whose ASCII letters are lower-cased: case-sensitive, and
+    the no-letter-before check sits after the first letter, so `re` only stops at cue initials.
+    Only meaningful when every ASCII cue starts with a letter."""
+    ascii_words = [w for w in _cue_index()[2] if w.isascii()]
+    assert all(w[:1].isalpha() for w in ascii_words)
+    return re.compile(rf"(?:{trie_pattern(ascii_words, after_first='(?<![a-z].)')})(?![a-z])")
+
+
+@cache
 def _vocabulary_order() -> dict[str, int]:
     return {m.metric: i for i, m in enumerate(vocabulary())}
 
@@ -100,48 +112,149 @@ def _counted_index() -> dict[str, list[Metric]]:
     return out
 
 
+# Under IGNORECASE these non-ASCII letters match ASCII ones (İ ı ſ K), and `str.lower` turns
+# İ and K into ASCII: a text holding any of them is scanned with the case-insensitive regex.
+CASE_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
 def cues_in(folded: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Cue words in folded[start:end] as (start, end, lower-cased word), sorted by position."""
     chinese, english, _ = _cue_index()
     found = [(m.start(), m.end(), m.group()) for m in chinese.finditer(folded, start, end)]
-    if any(ch.isascii() and ch.isalpha() for ch in folded[start:end]):
-        found += [(m.start(), m.end(), m.group().lower()) for m in english.finditer(folded, start, end)]
+    # The character before `start` is kept for the no-letter-before check.
+    offset = max(0, start - 1)
+    if CASE_TWINS.search(folded, offset, end):
+        if any(ch.isascii() and ch.isalpha() for ch in folded[start:end]):
+            found += [(m.start(), m.end(), m.group().lower()) for m in english.finditer(folded, start, end)]
+            found.sort()
+        return found
+    # Faster and the same: lower-case the text (one character for one, so offsets hold) and scan
+    # it case-sensitively.
+    lowered = folded[offset:end].lower()
+    ascii_found = [(m.start() + offset, m.end() + offset, m.group())
+                   for m in _lowered_english().finditer(lowered, start - offset)]
+    if ascii_found:    # (the Chinese cues are already in order)
+        found += ascii_found
         found.sort()
     return found
+
+
+class TextCues:
+    """The cue words of one text as `cues_in(folded, 0, len(folded))` lists them, read a stretch
+    (a sentence) at a time, so that only the stretches asked for are scanned.
+
+    A scan started at a position `p` finds the same words from `p` on as the whole-text scan when
+    no word of the whole-text scan spans p - 1 and p, which holds when the character at p - 1
+    occurs in no cue word: a stretch is scanned from the nearest such position at or before its
+    start. It runs past the stretch's end by the longest word's length plus one character (what
+    a match attempt inside the stretch can read), so a word running past the end is seen, and
+    left out, as in the whole-text scan, rather than cut short into a shorter word."""
+
+    # Beyond this many characters back to a safe start, one whole-text scan is cheaper.
+    MAX_BACKTRACK = 200
+
+    def __init__(self, folded: str, lowered: str | None = None):
+        """`lowered`: folded.lower() when the caller has it (and folded holds no CASE_TWINS)."""
+        self.folded = folded
+        self.lowered = lowered
+        if lowered is None and not CASE_TWINS.search(folded):
+            self.lowered = folded.lower()
+        self._all: list[tuple[int, int, str]] | None = None
+        self._all_starts: list[int] = []
+
+    def within(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The whole-text scan's cue words lying inside folded[start:end], sorted by position."""
+        if self._all is None and self.lowered is not None:
+            chinese, _, _ = _cue_index()
+            zh, en = _cue_characters()
+            found = _scan_from_safe_start(chinese, self.folded, start, end, *zh)
+            english = _scan_from_safe_start(_lowered_english(), self.lowered, start, end, *en)
+            if found is not None and english is not None:
+                if english:      # (the Chinese cues are already in order)
+                    found += english
+                    found.sort()
+                return found
+        if self._all is None:
+            self._all = cues_in(self.folded, 0, len(self.folded))
+            self._all_starts = [c[0] for c in self._all]
+        lo = bisect.bisect_left(self._all_starts, start)
+        hi = bisect.bisect_left(self._all_starts, end)
+        return [c for c in self._all[lo:hi] if c[1] <= end]
+
+
+def _scan_from_safe_start(pattern: re.Pattern[str], text: str, start: int, end: int,
+                          word_chars: frozenset[str], longest: int) -> list[tuple[int, int, str]] | None:
+    """Matches of `pattern` inside text[start:end] (see TextCues); None when no safe start is near."""
+    safe = start
+    while safe > 0 and text[safe - 1] in word_chars:
+        safe -= 1
+        if start - safe > TextCues.MAX_BACKTRACK:
+            return None
+    found = [(m.start(), m.end(), m.group()) for m in pattern.finditer(text, safe, end + longest + 1)]
+    return [c for c in found if start <= c[0] and c[1] <= end]
+
+
+@cache
+def _cue_characters() -> tuple[tuple[frozenset[str], int], tuple[frozenset[str], int]]:
+    """The characters of the Chinese cue words and the longest one's length; the same for the
+    (lower-cased) ASCII cue words."""
+    words = _cue_index()[2]
+    chinese = [w for w in words if not w.isascii()]
+    english = [w for w in words if w.isascii()]
+    return ((frozenset("".join(chinese)), max(map(len, chinese))),
+            (frozenset("".join(english)), max(map(len, english))))
+
+
+_GROWTH_METRICS = ("growth_rate", "growth_multiple")
+
+
+@cache
+def _candidates(uclass: str) -> dict[str, tuple[tuple[int, str, tuple[str, ...]], ...]]:
+    """For each cue word, (vocabulary order, metric, counted nouns) of the metrics it names that
+    accept `uclass`."""
+    order = _vocabulary_order()
+    return {word: tuple((order[m.metric], m.metric, m.counted) for m in metrics if _accepts(m, uclass))
+            for word, metrics in _cue_index()[2].items()}
 
 
 def choose_metric(folded: str, clause: tuple[int, int], q_start: int, q_end: int, unit: str,
                   counted: str | None, cues: list[tuple[int, int, str]], sentence_start: int | None = None,
                   signed: bool = False) -> str:
-    """The metric key for a quantity at folded[q_start:q_end] inside `clause`."""
-    by_word = _cue_index()[2]
+    """The metric key for a quantity at folded[q_start:q_end] inside `clause`; `cues` sorted by
+    position, as cues_in gives them."""
     uclass = unit_class(unit)
     best: tuple[int, int, int, str] | None = None  # (distance, -len(word), vocab order, metric)
     order = _vocabulary_order()
-    level_reached = bool(_LEVEL_REACHED.search(folded, clause[0], q_start))
-    earliest = clause[0] if sentence_start is None else sentence_start
-    for c_start, c_end, word in cues:
-        if c_start < earliest or c_end > clause[1]:
+    clause_start, clause_end = clause
+    level_reached = bool(_LEVEL_REACHED.search(folded, clause_start, q_start))
+    earliest = clause_start if sentence_start is None else sentence_start
+    # A count names its own noun: `43,354项` is not a head count however near 人员 is.
+    own_noun = counted if uclass == "count" and counted else None
+    candidates = _candidates(uclass)
+    # Only cues starting in [earliest, q_end + AFTER_WINDOW] can name the quantity.
+    lo = bisect.bisect_left(cues, (earliest,))
+    hi = bisect.bisect_left(cues, (q_end + AFTER_WINDOW + 1,))
+    for i in range(lo, hi):
+        c_start, c_end, word = cues[i]
+        if c_end > clause_end:
             continue
-        if c_start < clause[0]:
+        if c_start < clause_start:
             distance = q_start - c_end + EARLIER_CLAUSE_PENALTY
         elif c_end <= q_start:
             distance = q_start - c_end
-        elif c_start >= q_end and c_start - q_end <= AFTER_WINDOW:
+        elif c_start >= q_end:
             gap = c_start - q_end
             # `实现116.68亿元归母净利润`: a metric noun right after the number names it.
             distance = gap + 1 if gap <= 2 else gap + AFTER_PENALTY
         else:
             continue
-        for m in by_word[word]:
-            if not _accepts(m, uclass):
+        length = -len(word)
+        for rank, metric, nouns in candidates[word]:
+            if own_noun and nouns and own_noun not in nouns:
                 continue
-            # A count names its own noun: `43,354项` is not a head count however near 人员 is.
-            if uclass == "count" and counted and m.counted and counted not in m.counted:
+            if level_reached and metric in _GROWTH_METRICS:
                 continue
-            if level_reached and m.metric in ("growth_rate", "growth_multiple"):
-                continue
-            key = (distance, -len(word), order[m.metric], m.metric)
+            key = (distance, length, rank, metric)
             if best is None or key < best:
                 best = key
     if signed and uclass in ("percent", "pp") and not level_reached:
@@ -155,6 +268,12 @@ def choose_metric(folded: str, clause: tuple[int, int], q_start: int, q_end: int
                 best = key
     if best is not None:
         return best[3]
+    return _fallback_metric(uclass)
+
+
+@cache
+def _fallback_metric(uclass: str) -> str:
+    """The metric for a quantity of `uclass` that no cue names."""
     for m in vocabulary():
         if uclass in m.default_for:
             return m.metric

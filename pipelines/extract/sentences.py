@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from pipelines.extract.mentions import Sentence
 
@@ -74,10 +74,7 @@ def clauses(folded: str, sentence: Sentence) -> list[tuple[int, int]]:
     A comma between two digits is a thousands separator, not a clause break.
     """
     out, start = [], sentence.start
-    for m in _CLAUSE_END.finditer(folded, sentence.start, sentence.end):
-        i = m.start()
-        if folded[i] == "," and 0 < i < len(folded) - 1 and folded[i - 1].isdigit() and folded[i + 1].isdigit():
-            continue
+    for i in _clause_breaks(folded, sentence):
         out.append((start, i))
         start = i + 1
     out.append((start, sentence.end))
@@ -86,7 +83,19 @@ def clauses(folded: str, sentence: Sentence) -> list[tuple[int, int]]:
 
 def clause_bounds(folded: str, sentence: Sentence, pos: int) -> tuple[int, int]:
     """The clause of `sentence` that contains offset `pos`."""
-    for start, end in clauses(folded, sentence):
-        if pos < end or end == sentence.end:
-            return start, end
-    return sentence.start, sentence.end
+    # The first clause ending after `pos`, else the last one: the rest of the sentence is not read.
+    start = sentence.start
+    for i in _clause_breaks(folded, sentence):
+        if pos < i:
+            return start, i
+        start = i + 1
+    return start, sentence.end
+
+
+def _clause_breaks(folded: str, sentence: Sentence) -> Iterator[int]:
+    last = len(folded) - 1
+    for m in _CLAUSE_END.finditer(folded, sentence.start, sentence.end):
+        i = m.start()
+        if folded[i] == "," and 0 < i < last and folded[i - 1].isdigit() and folded[i + 1].isdigit():
+            continue
+        yield i

@@ -1,6 +1,7 @@
 -- What the corpus says about each entity: documents, mentions, facts, signals and events.
 with mentions as (
-    select entity_id, count(distinct document) as documents, sum(mentions) as mentions
+    -- v_entity_mentions has one row per entity and document: count(*) counts documents.
+    select entity_id, count(*) as documents, sum(mentions) as mentions
     from v_entity_mentions
     group by entity_id
 ),

@@ -15,6 +15,8 @@ delete from fct_entity_mention where document_id in (
     select document_id from dim_document where document in (select document from removed_documents));
 delete from fct_unparsed_mention where document_id in (
     select document_id from dim_document where document in (select document from removed_documents));
+delete from agg_entity_document where document_id in (
+    select document_id from dim_document where document in (select document from removed_documents));
 delete from doc_text where document_id in (
     select document_id from dim_document where document in (select document from removed_documents));
 delete from quarantine where document in (select document from removed_documents);
