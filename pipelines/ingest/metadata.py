@@ -71,6 +71,7 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # reading is impossible (a part above 12) or both readings agree.
     ("numeric", re.compile(rf"(?<![\d./])(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<y>{_YEAR})(?![\d/])")),
 )
+_YEAR_HINT = re.compile(_YEAR)
 # An 8-digit run is a date only right after a date label (`报告日期：20240506`).
 _COMPACT_DATE = re.compile(rf"(?<!\d)(?P<y>{_YEAR})(?P<m>\d{{2}})(?P<d>\d{{2}})(?!\d)")
 
@@ -79,6 +80,8 @@ _DATE_LABEL = re.compile(
     r"\b(?:date|published(?:\s+on)?|publication\s+date|report\s+date|dated))\s*[:：]?\s*$",
     re.IGNORECASE,
 )
+# Every _DATE_LABEL contains one of these: a line without any has no labelled date.
+_LABEL_HINT = re.compile(r"日期|时间|date|published", re.IGNORECASE)
 # A date line saying what the data is as of, or a span, is not the publication date.
 _NOT_PUBLICATION = re.compile(
     r"截至|截止|至|到|以来|之前|之后|期间|预计|预期|\b(?:as\s+of|through|until|since|from|to|between)\b",
@@ -95,8 +98,11 @@ def _published_date(lines: list[str]) -> datetime.date | None:
     standalone: datetime.date | None = None
     for line in lines:
         folded = fold(line)
+        may_be_labelled = _LABEL_HINT.search(folded) is not None
+        if standalone is not None and not may_be_labelled:
+            continue   # only a labelled date can still win, and this line has no label
         found = _dates_in(folded)
-        labelled = _labelled_date(folded, found)
+        labelled = _labelled_date(folded, found) if may_be_labelled else None
         if labelled is not None:
             return labelled
         if standalone is None and len(found) == 1:
@@ -125,6 +131,9 @@ def _labelled_date(folded: str, found: list[tuple[int, int, datetime.date]]) -> 
 def _dates_in(folded: str) -> list[tuple[int, int, datetime.date]]:
     """Every unambiguous, valid calendar date in a line, in order, without overlaps."""
     found: list[tuple[int, int, datetime.date]] = []
+    # Every form states its year: a line without one (most lines) skips the five patterns.
+    if not _YEAR_HINT.search(folded):
+        return found
     for kind, pattern in _DATE_PATTERNS:
         for match in pattern.finditer(folded):
             if any(match.start() < end and start < match.end() for start, end, _ in found):
