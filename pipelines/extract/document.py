@@ -155,7 +155,7 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
     doc_date = reference_date(folded, doc_date)
     sentences = split_sentences(text)
     quantities, unparsed = find_quantities(text, folded=folded)
-    entities = find_entities(text)
+    entities = find_entities(text, folded=folded)
     dim_rows = entity_rows(entities)
     roles = {r["entity_id"]: r.get("role") for r in dim_rows}
     topic = main_company(text, entities, roles)
