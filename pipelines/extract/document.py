@@ -26,7 +26,7 @@ from pipelines.extract.facts import assemble_metric_facts, fact_id, lead_period,
 from pipelines.extract.periods import find_periods
 from pipelines.extract.quantities import find_quantities
 from pipelines.extract.sentences import sentence_at, split_sentences
-from pipelines.extract.signals import find_signals
+from pipelines.extract.signals import find_signals, mention_index
 from pipelines.extract.spans import SpanIndex
 from pipelines.extract.textnorm import fold
 from pipelines.paths import VOCAB_DIR
@@ -167,38 +167,44 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
     taken = SpanIndex((e.start, e.end) for e in entities)
     quantities = [q for q in quantities if not taken.overlaps(q.start, q.end)]
 
-    def evidence(s: int, e: int) -> str:
-        return text[s:e]
-
     out: dict[str, list[tuple]] = {k: [] for k in FRAME_SCHEMAS}
     seen_periods: dict[str, tuple] = {}
+    # (start, end) -> period id: most rows restate a few periods; format each once.
+    period_ids: dict[tuple[dt.date | None, dt.date | None], str | None] = {}
 
     def add_period(start: dt.date | None, end: dt.date | None) -> str | None:
-        pid = period_id(start, end)
+        key = (start, end)
+        if key in period_ids:
+            return period_ids[key]
+        pid = period_ids[key] = period_id(start, end)
         if pid is not None and pid not in seen_periods:
             seen_periods[pid] = (pid, start, end, (end - start).days + 1, period_label(start, end))
         return pid
 
     facts = assemble_metric_facts(text, folded, sentences, quantities, entities, periods, roles, doc_date,
                                   doc_topic=topic, doc_period=lead_period(text, periods))
+    # The evidence of a row is the text of its sentence.
+    fact_rows = out["metric_facts"]
     for f in facts:
-        out["metric_facts"].append((
+        fact_rows.append((
             fact_id(document_id, f.span_start, f.span_end), document_id, f.subject_id, f.metric,
             f.value, f.value_high, f.unit, f.comparator, f.counted, add_period(f.period_start, f.period_end),
             f.period_start, f.period_end, f.status, f.span_start, f.span_end, f.mention,
-            f.sentence_start, f.sentence_end, evidence(f.sentence_start, f.sentence_end),
+            f.sentence_start, f.sentence_end, text[f.sentence_start:f.sentence_end],
         ))
 
     spelling = _spellings(entities)
-    for s in find_signals(text, sentences, entities, periods, folded=folded):
+    # Signals and events read the same index of mentions: sort them and split clauses once.
+    index = mention_index(text, sentences, entities, periods, folded=folded)
+    for s in find_signals(text, sentences, entities, periods, index=index):
         sid = hashlib.md5(f"{document_id}:{s.start}:{s.end}:{s.entity_id}:{s.aspect}".encode()).hexdigest()
         out["company_signals"].append((
             sid, document_id, s.entity_id, spelling.get(s.entity_id), s.aspect, s.direction, s.strength,
             add_period(s.period_start, s.period_end), s.period_start, s.period_end,
-            s.start, s.end, s.surface, evidence(s.sentence_start, s.sentence_end),
+            s.start, s.end, s.surface, text[s.sentence_start:s.sentence_end],
         ))
 
-    for ev in find_events(text, sentences, entities, periods, folded=folded):
+    for ev in find_events(text, sentences, entities, periods, index=index):
         eid = hashlib.md5(f"{document_id}:{ev.start}:{ev.end}:{ev.event_type}".encode()).hexdigest()
         participants = json.dumps(
             [{"entity_id": p[0], "name": p[1], "role": p[2]} for p in ev.participants], ensure_ascii=False
@@ -206,11 +212,10 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
         out["events"].append((
             eid, ev.event_key, document_id, ev.subject_id, ev.event_type, participants,
             add_period(ev.event_start, ev.event_end), ev.event_start, ev.event_end,
-            ev.start, ev.end, ev.surface, evidence(ev.sentence_start, ev.sentence_end),
+            ev.start, ev.end, ev.surface, text[ev.sentence_start:ev.sentence_end],
         ))
 
-    for e in entities:
-        out["entity_mentions"].append((document_id, e.entity_id, e.start, e.end, e.surface))
+    out["entity_mentions"] = [(document_id, e.entity_id, e.start, e.end, e.surface) for e in entities]
     for r in dim_rows:
         out["entities"].append((r["entity_id"], r["canonical"], r["entity_type"], r.get("exchange_code"),
                                 r.get("role"), r.get("source") or "lexicon"))
@@ -221,7 +226,7 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
     for u in unparsed:
         s = sentence_at(sentences, sentence_starts, u.start)
         out["unparsed_mentions"].append((document_id, u.start, u.end, u.surface, u.reason,
-                                         evidence(s.start, s.end) if s else None))
+                                         text[s.start:s.end] if s else None))
     out["periods"] = list(seen_periods.values())
     out.pop("failed_documents")
     return out
@@ -233,7 +238,9 @@ def _spellings(entities) -> dict[str, str]:
     for e in entities:
         by_surface = counts.setdefault(e.entity_id, {})
         by_surface[e.surface] = by_surface.get(e.surface, 0) + 1
-    return {eid: min(c, key=lambda sfc: (-c[sfc], len(sfc), sfc)) for eid, c in counts.items()}
+    # Most entities are written one way only: no ranking needed.
+    return {eid: next(iter(c)) if len(c) == 1 else min(c, key=lambda sfc: (-c[sfc], len(sfc), sfc))
+            for eid, c in counts.items()}
 
 
 def extract_frames(batch: list[tuple[str, str, dt.date | None]]) -> dict[str, pl.DataFrame]:

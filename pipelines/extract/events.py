@@ -44,10 +44,10 @@ from pipelines.extract.signals import (
     SignalLexicon,
     guarded,
     load_signal_lexicon,
+    mention_index,
     read_vocab_table,
     word_trie,
 )
-from pipelines.extract.textnorm import fold
 
 VOCAB_DIR = Path(__file__).resolve().parents[1] / "vocab"
 EVENT_TYPES_PATH = VOCAB_DIR / "event_types.csv"
@@ -206,18 +206,21 @@ def find_events(
     periods: Sequence[PeriodMention],
     *,
     folded: str | None = None,
+    index: MentionIndex | None = None,
 ) -> list[EventMention]:
     """Dated events stated in `text`, one row per statement (a repeated event shares its key).
 
-    `folded` is `fold(text)` when the caller has it already (folding is a full pass over the text).
+    `folded` is `fold(text)` when the caller has it already (folding is a full pass over the text);
+    `index` is `signals.mention_index(...)` of the same arguments when the caller has it (it reads
+    the folded text from there).
     """
     if not text:
         return []
     vocab = load_event_vocabulary()
     lexicon = load_signal_lexicon()
-    if folded is None:
-        folded = fold(text)
-    index = MentionIndex(folded, sentences, entities, [p for p in periods if p.end <= len(text)])
+    if index is None:
+        index = mention_index(text, sentences, entities, periods, folded=folded)
+    folded = index.folded
     brackets = _Brackets(folded)
     dating = [p for p in index.periods if _dates_event(index, p) and not brackets.inside(p.start)]
     ctx = _Context(folded, index, lexicon, brackets, dating, [p.start for p in dating])

@@ -19,12 +19,17 @@ from pipelines.extract.mentions import Sentence
 
 # A '.' ends an English sentence only when followed by whitespace and not preceded by a digit
 # (1.5, 600518.SH) or an abbreviation (checked in code: look-behind cannot vary in length).
+# The leading lookahead is the union of the alternatives' first characters: it turns most positions
+# away at once, where `re` would otherwise try all five alternatives (measured 4x on the scan). The
+# look-behinds come after the first character for the same reason; they test the same characters.
 _SENTENCE_END = re.compile(
-    r"[。！？!?]+[”’」』)）]*"          # Chinese and English terminal punctuation
-    r"|\n+"                            # line breaks
-    r"|(?:\[\d{1,3}\])+"               # citation markers of digests: [3], [16][17]
-    r"|(?<=[^\d\s])\s[-–•]\s"            # a spaced bullet dash between items (not '2 - 3')
-    r"|(?<=[A-Za-z0-9)\]%])\.(?=\s)"   # an English full stop
+    r"(?=[。！？!?\n\[\s.])(?:"
+    r"[。！？!?]+[”’」』)）]*"            # Chinese and English terminal punctuation
+    r"|\n+"                              # line breaks
+    r"|(?:\[\d{1,3}\])+"                 # citation markers of digests: [3], [16][17]
+    r"|\s(?<=[^\d\s]\s)[-–•]\s"          # a spaced bullet dash between items (not '2 - 3')
+    r"|\.(?<=[A-Za-z0-9)\]%]\.)(?=\s)"    # an English full stop
+    r")"
 )
 _ABBREVIATIONS = frozenset(
     "inc co corp ltd llc plc mr mrs ms dr no vs etc approx est jan feb mar apr jun jul aug sep sept oct nov dec "
@@ -37,12 +42,20 @@ _CLAUSE_END = re.compile(r"[，,；;：:]")
 def split_sentences(text: str) -> list[Sentence]:
     """Non-empty sentences covering the text, with surrounding whitespace trimmed."""
     out: list[Sentence] = []
+    append = out.append
     pos = 0
     for m in _SENTENCE_END.finditer(text):
-        if m.group() == "." and _is_abbreviation(text, m.start()):
+        dot, end = m.span()
+        if text[dot] == "." and _is_abbreviation(text, dot):    # only the full stop starts with "."
             continue
-        _append_trimmed(text, pos, m.end(), out)
-        pos = m.end()
+        # Most sentences need no trimming but of the line breaks that end them: append those without
+        # the call (the trimmed end of a sentence ending at `\n+` is at most where the breaks start).
+        stop = dot if text[dot] == "\n" else end
+        if pos < stop and not text[pos].isspace() and text[pos] not in "-–•" and not text[stop - 1].isspace():
+            append(Sentence(pos, stop))
+        else:
+            _append_trimmed(text, pos, end, out)
+        pos = end
     _append_trimmed(text, pos, len(text), out)
     return out
 
@@ -74,7 +87,12 @@ def clauses(folded: str, sentence: Sentence) -> list[tuple[int, int]]:
     A comma between two digits is a thousands separator, not a clause break.
     """
     out, start = [], sentence.start
-    for i in _clause_breaks(folded, sentence):
+    last = len(folded) - 1
+    # `_clause_breaks` inlined: this runs for every sentence a signal or event is looked up in.
+    for m in _CLAUSE_END.finditer(folded, sentence.start, sentence.end):
+        i = m.start()
+        if folded[i] == "," and 0 < i < last and folded[i - 1].isdigit() and folded[i + 1].isdigit():
+            continue
         out.append((start, i))
         start = i + 1
     out.append((start, sentence.end))

@@ -245,8 +245,12 @@ class SignalLexicon:
         ascii_words = [kw for kw in self.aspect_of if kw[0].isascii()]
         # ASCII keywords case-insensitively and on word boundaries (`sales` is not inside
         # `wholesales`); a global IGNORECASE would slow the CJK branch threefold.
+        # The leading lookahead (every keyword's first character, in any case: a wider class only
+        # filters less) turns most positions away with one test instead of two branches (measured 1.3x).
+        firsts = "".join(sorted({re.escape(kw[0]) for kw in self.aspect_of}))
         self.aspect = re.compile(
-            f"{guarded(cjk)}|(?i:(?<![a-z]){guarded(ascii_words, ignorecase=True)}(?![a-z]))"
+            f"(?=(?i:[{firsts}]))"
+            f"(?:{guarded(cjk)}|(?i:(?<![a-z]){guarded(ascii_words, ignorecase=True)}(?![a-z])))"
         )
 
     def strength_of(self, mods: str, verb: str) -> str | None:
@@ -299,8 +303,8 @@ class MentionIndex:
         self.sector_starts = [e.start for e in self.sectors]
         self.periods = sorted(periods, key=lambda p: (p.start, -p.end))
         self.period_starts = [p.start for p in self.periods]
-        # sentence span -> (its clauses, their ends): split once, looked up by bisect
-        self._clauses: dict[tuple[int, int], tuple[list[tuple[int, int]], list[int]]] = {}
+        # sentence (a (start, end) tuple) -> (its clauses, their ends): split once, looked up by bisect
+        self._clauses: dict[Sentence, tuple[list[tuple[int, int]], list[int]]] = {}
 
     # Built on first use: many documents state no signal or event and never look them up.
     @cached_property
@@ -321,11 +325,10 @@ class MentionIndex:
 
     def clause_at(self, sent: Sentence, pos: int) -> tuple[int, int]:
         """`sentences.clause_bounds(self.folded, sent, pos)`, splitting each sentence into clauses once."""
-        key = (sent.start, sent.end)
-        split = self._clauses.get(key)
+        split = self._clauses.get(sent)
         if split is None:
             spans = clauses(self.folded, sent)
-            split = self._clauses[key] = (spans, [e for _, e in spans])
+            split = self._clauses[sent] = (spans, [e for _, e in spans])
         spans, ends = split
         # The first clause ending after `pos`; only the last clause ends at the sentence end.
         i = bisect.bisect_right(ends, pos)
@@ -372,6 +375,9 @@ class MentionIndex:
 
     def without_periods(self, lo: int, hi: int) -> str:
         """The folded text of [lo, hi) with period mentions cut out."""
+        i = bisect.bisect_left(self.period_starts, lo)
+        if i == len(self.period_starts) or self.period_starts[i] >= hi:
+            return self.folded[lo:hi]       # no period starts there (the usual case)
         parts, pos = [], lo
         for p in self.periods_in(lo, hi):
             if p.start >= pos:
@@ -385,6 +391,8 @@ class MentionIndex:
 
         Empty means the stretch names no subject of its own (`同比`, `2024年一季度营收`).
         """
+        if lo >= hi:
+            return ""
         seg = lexicon.aspect.sub("", self.without_periods(lo, hi))
         return lexicon.filler.sub("", seg)
 
@@ -480,6 +488,21 @@ class MentionIndex:
         return None
 
 
+def mention_index(
+    text: str,
+    sentences: Sequence[Sentence],
+    entities: Sequence[EntityMention],
+    periods: Sequence[PeriodMention],
+    *,
+    folded: str | None = None,
+) -> MentionIndex:
+    """The `MentionIndex` `find_signals` and `find_events` read: build it once per document and pass
+    it to both (`index=`), so the mentions are sorted and each sentence is split into clauses once."""
+    if folded is None:
+        folded = fold(text)
+    return MentionIndex(folded, sentences, entities, [p for p in periods if p.end <= len(text)])
+
+
 def _any_within(items: list[EntityMention], starts: list[int], lo: int, hi: int) -> bool:
     """Whether one of `items` (sorted by start, `starts` their starts) lies wholly inside [lo, hi)."""
     i, n = bisect.bisect_left(starts, lo), len(items)
@@ -541,12 +564,11 @@ def _title_period(title: list[PeriodMention], cue_text: str) -> PeriodMention | 
 
 def _company_group(index: MentionIndex, in_clause: list[EntityMention]) -> list[EntityMention]:
     """The listing that ends with the last company of the clause (`A、B、C等` -> [A, B, C])."""
-    group = [in_clause[-1]]
-    for prev in reversed(in_clause[:-1]):
-        if not _LIST_JOINER.fullmatch(index.folded, prev.end, group[0].start):
-            break
-        group.insert(0, prev)
-    return group
+    # By index, not by slicing: a clause of a scraped table can name hundreds of companies.
+    folded, first = index.folded, len(in_clause) - 1
+    while first > 0 and _LIST_JOINER.fullmatch(folded, in_clause[first - 1].end, in_clause[first].start):
+        first -= 1
+    return in_clause[first:]
 
 
 def _names_sector(index: MentionIndex, lo: int, hi: int) -> bool:
@@ -631,17 +653,20 @@ def find_signals(
     periods: Sequence[PeriodMention],
     *,
     folded: str | None = None,
+    index: MentionIndex | None = None,
 ) -> list[SignalMention]:
     """Company performance signals stated in `text`, one row per company per statement.
 
-    `folded` is `fold(text)` when the caller has it already (folding is a full pass over the text).
+    `folded` is `fold(text)` when the caller has it already (folding is a full pass over the text);
+    `index` is `mention_index(...)` of the same arguments when the caller has it (it reads the
+    folded text from there).
     """
     if not text:
         return []
     lexicon = load_signal_lexicon()
-    if folded is None:
-        folded = fold(text)
-    index = MentionIndex(folded, sentences, entities, [p for p in periods if p.end <= len(text)])
+    if index is None:
+        index = mention_index(text, sentences, entities, periods, folded=folded)
+    folded = index.folded
     stated = _Periods(index)
     out: list[SignalMention] = []
     seen: set[tuple[str, str, int]] = set()
