@@ -25,13 +25,13 @@ import csv
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import NamedTuple
 
 from pipelines.extract import metrics as metric_rules
 from pipelines.extract.mentions import EntityMention, PeriodMention, QuantityMention, Sentence
-from pipelines.extract.sentences import clauses, sentence_at
+from pipelines.extract.sentences import clauses
 from pipelines.extract.spans import SpanIndex
 from pipelines.paths import VOCAB_DIR
 
@@ -62,6 +62,10 @@ class _Words:
         if ctx.lowered is None:
             return bool(self.any_case.search(ctx.folded, start, end))
         return bool(self.lower_case.search(ctx.lowered, start, end))
+
+    def search_in(self, ctx: _Context) -> Callable[[str, int, int], re.Match[str] | None]:
+        """The search to run on ctx.cue_text: `found` without a call per question."""
+        return self.any_case.search if ctx.lowered is None else self.lower_case.search
 
 
 _TARGET = _Words(r"目标|力争|争取|规划|计划|target|aim|plan")
@@ -141,7 +145,20 @@ def fact_id(document_id: str, start: int, end: int) -> str:
 
 def paragraph_starts(text: str) -> list[int]:
     """Offsets where paragraphs begin (after a line break)."""
-    return [0] + [m.end() for m in re.finditer(r"\n+", text)]
+    # The ends of the runs of line breaks; str.find skips to each far faster than a regex scan.
+    out = [0]
+    n = len(text)
+    i = text.find("\n")
+    while i >= 0:
+        i += 1
+        while i < n and text[i] == "\n":
+            i += 1
+        out.append(i)
+        i = text.find("\n", i)
+    return out
+
+
+_UNSET = object()     # a memo's "not worked out yet", where None is an answer
 
 
 class _Context:
@@ -153,7 +170,13 @@ class _Context:
                  entity_roles: dict[str, str | None], doc_date: dt.date | None):
         self.text, self.folded, self.doc_date = text, folded, doc_date
         # Same offsets as `folded` (str.lower maps one character to one but for İ), for _Words.
-        self.lowered = None if metric_rules.CASE_TWINS.search(folded) else folded.lower()
+        self.lowered = None if metric_rules.has_case_twins(folded) else folded.lower()
+        self.cue_text = folded if self.lowered is None else self.lowered
+        self.search_time_cue = _TIME_CUES.search_in(self)
+        self.search_target = _TARGET.search_in(self)
+        self.search_forecast = _FORECAST.search_in(self)
+        self.search_estimate = _ESTIMATE.search_in(self)
+        self.sign_flippable = metric_rules.sign_may_flip()
         self.sentences = sentences
         self.sentence_starts = [s.start for s in sentences]
         self.entities = [e for e in entities if entity_roles.get(e.entity_id) not in SOURCE_ROLES]
@@ -169,6 +192,8 @@ class _Context:
         self.earlier_subjects: dict[int, EntityMention | None] = {}
         self.sentence_cues: dict[int, tuple[bool, bool]] = {}
         self.paragraph_targets: dict[int, PeriodMention | None] = {}
+        self.paragraph_target_starts: list[int] = []        # _PARAGRAPH_TARGET matches, on first need
+        self.paragraph_target_ends: list[int] | None = None
 
     def paragraph_start(self, pos: int) -> int:
         return self.paragraphs[bisect.bisect_right(self.paragraphs, pos) - 1]
@@ -209,10 +234,25 @@ def _eligible_subject(ctx: _Context, e: EntityMention) -> bool:
 
 def _subject_in(ctx: _Context, start: int, end: int, topic: EntityMention | None) -> EntityMention | None:
     """The subject named in folded[start:end]: the first eligible entity, else an anaphor's referent."""
-    entities = ctx.entities
-    for i in range(bisect.bisect_left(ctx.entity_starts, start), bisect.bisect_left(ctx.entity_starts, end)):
-        if entities[i].end <= end and ctx.eligible(i):
-            return entities[i]
+    return _entity_in(ctx, start, end) or _anaphor_in(ctx, start, end, topic)
+
+
+def _entity_in(ctx: _Context, start: int, end: int) -> EntityMention | None:
+    """The first eligible entity inside folded[start:end]."""
+    entities, eligible, starts = ctx.entities, ctx._eligible, ctx.entity_starts
+    for i in range(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)):
+        e = entities[i]
+        if e.end <= end:
+            ok = eligible[i]
+            if ok is None:
+                ok = ctx.eligible(i)
+            if ok:
+                return e
+    return None
+
+
+def _anaphor_in(ctx: _Context, start: int, end: int, topic: EntityMention | None) -> EntityMention | None:
+    """The topic, when folded[start:end] refers to it (`其`, `公司`, `本市`)."""
     if topic is not None:
         if topic.entity_type in ("company", "organization", "model", "product") and _COMPANY_ANAPHOR.search(ctx.folded, start, end):
             return topic
@@ -236,27 +276,30 @@ def _status(ctx: _Context, sentence: Sentence, clause: tuple[int, int], q_start:
             period: PeriodMention | None, paragraph_target: bool, time_cues: bool = True) -> str:
     """`time_cues`: False when folded[clause[0]:q_start] is known to hold no _TIME_CUES word."""
     f = ctx.folded
+    cue_text, c0 = ctx.cue_text, clause[0]
     if time_cues:
-        if _TARGET.found(ctx, clause[0], q_start):
+        if ctx.search_target(cue_text, c0, q_start):
             return "target"
-        if _FORECAST.found(ctx, clause[0], q_start):
+        if ctx.search_forecast(cue_text, c0, q_start):
             return "forecast"
-        if _ESTIMATE.found(ctx, clause[0], q_start):
+        if ctx.search_estimate(cue_text, c0, q_start):
             return "estimate"
-    # Earlier clauses are the same for every quantity of the clause.
-    earlier = ctx.sentence_cues.get(clause[0])
-    if earlier is None:
-        earlier = ctx.sentence_cues[clause[0]] = (_TARGET.found(ctx, sentence.start, clause[0]),
-                                                 _FORECAST.found(ctx, sentence.start, clause[0]))
-    if earlier[0]:
-        return "target"
-    if earlier[1]:
-        return "forecast"
+    # Earlier clauses are the same for every quantity of the clause (and there are none before
+    # the first).
+    if c0 > sentence.start:
+        earlier = ctx.sentence_cues.get(c0)
+        if earlier is None:
+            earlier = ctx.sentence_cues[c0] = (ctx.search_target(cue_text, sentence.start, c0) is not None,
+                                               ctx.search_forecast(cue_text, sentence.start, c0) is not None)
+        if earlier[0]:
+            return "target"
+        if earlier[1]:
+            return "forecast"
     if paragraph_target:
         return "target"
-    if period is not None and period.kind == "year" and _DEADLINE_BEFORE.search(f[max(0, period.start - 8):period.start]):
-        return "target"
     if period is not None:
+        if period.kind == "year" and _DEADLINE_BEFORE.search(f[max(0, period.start - 8):period.start]):
+            return "target"
         if period.status_hint:
             return period.status_hint
         if ctx.doc_date is not None and period.period_start > ctx.doc_date:
@@ -371,9 +414,17 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
     run: list[EntityMention] = []      # subjects of a 分别 enumeration, in order
     run_metrics: list[str] = []        # metrics of a 分别 enumeration (`毛利率和净利率分别为…和…`)
     run_index = 0
+    sentence_starts = ctx.sentence_starts
+    sentence: Sentence | None = None
+    cues: list[tuple[int, int, str]] = []
+    has_respectively = False
     for q in quantities:
-        sentence = sentence_at(sentences, ctx.sentence_starts, q.start)
-        if sentence is None or (q.value == 1 and _is_conversion_unit(folded, q)) or (
+        q_start = q.start
+        i = bisect.bisect_right(sentence_starts, q_start) - 1      # sentence_at, inlined
+        if i < 0 or not sentences[i].start <= q_start < sentences[i].end:
+            continue
+        sentence = sentences[i]
+        if (q.value == 1 and _is_conversion_unit(folded, q)) or (
                 q.unit == "count" and (_is_discourse_count(folded, q) or _is_per_unit_base(folded, q))):
             continue
         if q.unit == "pp":
@@ -382,26 +433,29 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
             parts = clauses(folded, sentence)
             ends = [end for _, end in parts]
             clauses_of = sentence.start
-        k = min(bisect.bisect_right(ends, q.start), len(parts) - 1)   # the clause holding q, else the last
+            cues = cue_cache.get(clauses_of)
+            if cues is None:
+                cues = cue_cache[clauses_of] = text_cues.within(sentence.start, sentence.end)
+            # Few sentences hold 分别: one search of the sentence spares one per quantity.
+            has_respectively = _RESPECTIVELY.search(folded, sentence.start, sentence.end) is not None
+        k = min(bisect.bisect_right(ends, q_start), len(parts) - 1)   # the clause holding q, else the last
         clause = parts[k]
         q_class = unit_class(q.unit)
 
         if (prev_q is not None and prev_fact is not None and prev_fact.sentence_start == sentence.start
-                and prev_class == q_class and _ENUMERATION_GAP.fullmatch(folded, prev_q.end, q.start)):
+                and prev_class == q_class and _ENUMERATION_GAP.fullmatch(folded, prev_q.end, q_start)):
             fact = _enumeration_member(q, prev_q, prev_fact, run, run_index + 1)
             run_index += 1
             if run_index < len(run_metrics):
                 fact = fact._replace(metric=run_metrics[run_index])
         else:
             run, run_metrics, run_index = [], [], 0
-            respectively = _RESPECTIVELY.search(folded, clause[0], q.start)
+            respectively = has_respectively and _RESPECTIVELY.search(folded, clause[0], q_start)
             if respectively:
                 run = _entity_list_before(ctx, sentence, respectively.start())
                 if len(run) < 2:
                     run = []
-            if sentence.start not in cue_cache:
-                cue_cache[sentence.start] = text_cues.within(sentence.start, sentence.end)
-            fact = _head_fact(ctx, q, sentence, parts, k, cue_cache[sentence.start], doc_topic, doc_period)
+            fact = _head_fact(ctx, q, sentence, parts, k, cues, doc_topic, doc_period)
             if run:
                 fact = fact._replace(subject_id=run[0].entity_id)
             if respectively:
@@ -428,9 +482,15 @@ def _enumeration_member(q: QuantityMention, head_q: QuantityMention, head: Metri
 
 def _paragraph_target(ctx: _Context, para: int, sentence_start: int) -> PeriodMention | None:
     """The period of the last target year (`目标到 2025 年`) set in the paragraph before the sentence."""
-    targets = list(_PARAGRAPH_TARGET.finditer(ctx.folded, para, sentence_start))
-    if targets:
-        carried = ctx.periods_between(targets[-1].start(), targets[-1].end() + 2)
+    if ctx.paragraph_target_ends is None:
+        # One scan of the whole text: a match is fixed by where its 目标 starts and cannot hold
+        # another 目标, so the whole-text matches are the ones a scan of any stretch finds.
+        spans = [m.span() for m in _PARAGRAPH_TARGET.finditer(ctx.folded)]
+        ctx.paragraph_target_starts = [s for s, _ in spans]
+        ctx.paragraph_target_ends = [e for _, e in spans]
+    i = bisect.bisect_right(ctx.paragraph_target_ends, sentence_start) - 1
+    if i >= 0 and ctx.paragraph_target_starts[i] >= para:
+        carried = ctx.periods_between(ctx.paragraph_target_starts[i], ctx.paragraph_target_ends[i] + 2)
         if carried:
             return carried[-1]
     return None
@@ -441,66 +501,72 @@ def _head_fact(ctx: _Context, q: QuantityMention, sentence: Sentence, parts: Seq
                doc_period: PeriodMention | None) -> MetricFact:
     folded = ctx.folded
     clause = parts[k]
-    q_start = q.start
-    time_cues = _TIME_CUES.found(ctx, clause[0], q_start)
+    c0 = clause[0]
+    q_start, q_end = q.start, q.end
+    s_start = sentence.start
+    time_cues = ctx.search_time_cue(ctx.cue_text, c0, q_start) is not None
 
     # Subject: this clause, else the nearest earlier clause of the sentence that names one,
     # else the paragraph topic, else the company the whole report is about. Only the first
-    # step depends on the quantity; the others are worked out once per clause.
-    if clause[0] in ctx.topics:
-        topic = ctx.topics[clause[0]]
-    else:
-        topic = ctx.topics[clause[0]] = _topic_before(ctx, ctx.paragraph_start(sentence.start), clause[0]) or doc_topic
-    subject = _subject_in(ctx, clause[0], q_start, topic)
+    # step depends on the quantity; the others are worked out once per clause, and the topic
+    # only when the clause names no subject before the number.
+    subject = _entity_in(ctx, c0, q_start)
     if subject is None:
-        if clause[0] in ctx.earlier_subjects:
-            subject = ctx.earlier_subjects[clause[0]]
-        else:
-            for c_start, c_end in reversed(parts[:k]):
-                subject = _subject_in(ctx, c_start, c_end, topic)
-                if subject is not None:
-                    break
-            ctx.earlier_subjects[clause[0]] = subject
-    subject = subject or topic
+        topic = ctx.topics.get(c0, _UNSET)
+        if topic is _UNSET:
+            topic = ctx.topics[c0] = _topic_before(ctx, ctx.paragraph_start(s_start), c0) or doc_topic
+        subject = _anaphor_in(ctx, c0, q_start, topic)
+        if subject is None:
+            subject = ctx.earlier_subjects.get(c0, _UNSET)
+            if subject is _UNSET:
+                subject = None
+                for c_start, c_end in reversed(parts[:k]):
+                    subject = _subject_in(ctx, c_start, c_end, topic)
+                    if subject is not None:
+                        break
+                ctx.earlier_subjects[c0] = subject
+        subject = subject or topic
 
     # Period: nearest before the number in the sentence (a clause that speaks of the present,
     # 目前/当前, keeps only its own); else a target year set earlier in the paragraph; else the
     # reporting period of the report's title.
-    own_time = time_cues and _PRESENT.found(ctx, clause[0], q_start)
+    own_time = time_cues and _PRESENT.found(ctx, c0, q_start)
     period = None
-    periods, starts = ctx.periods, ctx.period_starts
-    lo = bisect.bisect_left(starts, clause[0] if own_time else sentence.start)
+    periods, starts, compared = ctx.periods, ctx.period_starts, ctx._compared
+    lo = bisect.bisect_left(starts, c0 if own_time else s_start)
     for i in range(bisect.bisect_left(starts, q_start) - 1, lo - 1, -1):   # the nearest first
-        if periods[i].end <= q_start and not ctx.compared(i):
-            period = periods[i]
-            break
+        if periods[i].end <= q_start:
+            hit = compared[i]
+            if not (ctx.compared(i) if hit is None else hit):
+                period = periods[i]
+                break
     # `人均薪酬由61.82万元降至53.14万元`: the value after 由/从 is the comparison base, a year
     # before the period the sentence reports (when the base's own period is not stated).
-    if period is not None and _BASE_BEFORE.search(folded, max(clause[0], q_start - 3), q_start) \
-            and _CHANGE_TO_AFTER.match(folded, q.end) and period.kind in _REPORTING_KINDS:
+    if period is not None and _BASE_BEFORE.search(folded, max(c0, q_start - 3), q_start) \
+            and _CHANGE_TO_AFTER.match(folded, q_end) and period.kind in _REPORTING_KINDS:
         period = _year_earlier(period)
     paragraph_target = False
     if period is None and not own_time:
-        if sentence.start in ctx.paragraph_targets:
-            carried = ctx.paragraph_targets[sentence.start]
-        else:
-            carried = ctx.paragraph_targets[sentence.start] = _paragraph_target(
-                ctx, ctx.paragraph_start(sentence.start), sentence.start)
+        carried = ctx.paragraph_targets.get(s_start, _UNSET)
+        if carried is _UNSET:
+            carried = ctx.paragraph_targets[s_start] = _paragraph_target(ctx, ctx.paragraph_start(s_start), s_start)
         if carried is not None:
             period, paragraph_target = carried, True
         if period is None:
             period = doc_period
 
-    metric = metric_rules.choose_metric(folded, clause, q_start, q.end, q.unit, q.counted,
-                                        cues, sentence_start=sentence.start,
+    metric = metric_rules.choose_metric(folded, clause, q_start, q_end, q.unit, q.counted,
+                                        cues, sentence_start=s_start,
                                         signed=q.surface.lstrip()[:1] in "+-")
-    value, value_high = metric_rules.signed(metric, folded, clause[0], q_start, q.value, q.value_high)
+    value, value_high = q.value, q.value_high
+    if metric in ctx.sign_flippable:     # (signed leaves every other metric's value as it is)
+        value, value_high = metric_rules.signed(metric, folded, c0, q_start, value, value_high)
     status = _status(ctx, sentence, clause, q_start, period, paragraph_target, time_cues)
     return MetricFact(
-        q_start, q.end, q.surface,                                  # span_start, span_end, mention
+        q_start, q_end, q.surface,                                  # span_start, span_end, mention
         subject.entity_id if subject else None, metric,             # subject_id, metric
         value, value_high, q.unit, q.comparator, q.counted,         # value .. counted
         period.period_start if period else None,                    # period_start
         period.period_end if period else None,                      # period_end
-        status, sentence.start, sentence.end,                       # status, sentence_start, sentence_end
+        status, s_start, sentence.end,                              # status, sentence_start, sentence_end
     )

@@ -117,6 +117,11 @@ def _counted_index() -> dict[str, list[Metric]]:
 CASE_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
+def has_case_twins(text: str) -> bool:
+    """CASE_TWINS.search(text), as four `in` tests (each a fast scan for one character)."""
+    return "\u0130" in text or "\u0131" in text or "\u017f" in text or "\u212a" in text
+
+
 def cues_in(folded: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Cue words in folded[start:end] as (start, end, lower-cased word), sorted by position."""
     chinese, english, _ = _cue_index()
@@ -157,7 +162,7 @@ class TextCues:
         """`lowered`: folded.lower() when the caller has it (and folded holds no CASE_TWINS)."""
         self.folded = folded
         self.lowered = lowered
-        if lowered is None and not CASE_TWINS.search(folded):
+        if lowered is None and not has_case_twins(folded):
             self.lowered = folded.lower()
         self._all: list[tuple[int, int, str]] | None = None
         self._all_starts: list[int] = []
@@ -191,7 +196,11 @@ def _scan_from_safe_start(pattern: re.Pattern[str], text: str, start: int, end: 
         if start - safe > TextCues.MAX_BACKTRACK:
             return None
     found = [(m.start(), m.end(), m.group()) for m in pattern.finditer(text, safe, end + longest + 1)]
-    return [c for c in found if start <= c[0] and c[1] <= end]
+    # One pattern's matches do not overlap, so both starts and ends ascend: when the first starts
+    # inside and the last ends inside, all do.
+    if found and (found[0][0] < start or found[-1][1] > end):
+        return [c for c in found if start <= c[0] and c[1] <= end]
+    return found
 
 
 @cache
@@ -224,23 +233,33 @@ def choose_metric(folded: str, clause: tuple[int, int], q_start: int, q_end: int
     position, as cues_in gives them."""
     uclass = unit_class(unit)
     best: tuple[int, int, int, str] | None = None  # (distance, -len(word), vocab order, metric)
-    order = _vocabulary_order()
     clause_start, clause_end = clause
-    level_reached = bool(_LEVEL_REACHED.search(folded, clause_start, q_start))
+    level_reached = _LEVEL_REACHED.search(folded, clause_start, q_start) is not None
     earliest = clause_start if sentence_start is None else sentence_start
     # A count names its own noun: `43,354项` is not a head count however near 人员 is.
     own_noun = counted if uclass == "count" and counted else None
     candidates = _candidates(uclass)
-    # Only cues starting in [earliest, q_end + AFTER_WINDOW] can name the quantity.
+    longest = _longest_cue()
+    # Only cues starting in [earliest, q_end + AFTER_WINDOW] can name the quantity. They are read
+    # nearest first: once a cue starts so far before the number that no cue from there back can
+    # come as close as the best so far (allowing for the longest word), the rest cannot win.
     lo = bisect.bisect_left(cues, (earliest,))
     hi = bisect.bisect_left(cues, (q_end + AFTER_WINDOW + 1,))
-    for i in range(lo, hi):
+    for i in range(hi - 1, lo - 1, -1):
         c_start, c_end, word = cues[i]
-        if c_end > clause_end:
-            continue
         if c_start < clause_start:
+            if best is not None and q_start - c_start - longest + EARLIER_CLAUSE_PENALTY > best[0]:
+                break
+            if c_end > clause_end or not candidates[word]:
+                continue
             distance = q_start - c_end + EARLIER_CLAUSE_PENALTY
+        elif c_end > clause_end:
+            continue
         elif c_end <= q_start:
+            if best is not None and q_start - c_start - longest > best[0]:
+                break
+            if not candidates[word]:
+                continue
             distance = q_start - c_end
         elif c_start >= q_end:
             gap = c_start - q_end
@@ -257,11 +276,12 @@ def choose_metric(folded: str, clause: tuple[int, int], q_start: int, q_end: int
             key = (distance, length, rank, metric)
             if best is None or key < best:
                 best = key
-    if signed and uclass in ("percent", "pp") and not level_reached:
-        key = (SIGN_DISTANCE, 0, order["growth_rate"], "growth_rate")
+    if signed and not level_reached and uclass in ("percent", "pp"):
+        key = (SIGN_DISTANCE, 0, _vocabulary_order()["growth_rate"], "growth_rate")
         if best is None or key < best:
             best = key
     if counted and uclass == "count":
+        order = _vocabulary_order()
         for m in _counted_index().get(counted, []):
             key = (COUNTED_DISTANCE, -len(counted), order[m.metric], m.metric)
             if best is None or key < best:
@@ -269,6 +289,11 @@ def choose_metric(folded: str, clause: tuple[int, int], q_start: int, q_end: int
     if best is not None:
         return best[3]
     return _fallback_metric(uclass)
+
+
+@cache
+def _longest_cue() -> int:
+    return max(map(len, _cue_index()[2]))
 
 
 @cache
@@ -314,13 +339,22 @@ def _sign_rules() -> dict[str, str]:
     return {m.metric: m.sign_rule for m in vocabulary()}
 
 
+_LOSS_METRICS = frozenset({"net_profit", "profit", "operating_profit"})
+
+
+@cache
+def sign_may_flip() -> frozenset[str]:
+    """The metrics whose values `signed` may turn negative: for any other it returns them as given."""
+    return frozenset(m for m, rule in _sign_rules().items() if rule == "decline_negative") | _LOSS_METRICS
+
+
 def signed(metric: str, folded: str, clause_start: int, q_start: int, value: float,
            value_high: float | None) -> tuple[float, float | None]:
     """Apply the metric's sign convention: declines of growth metrics and losses are negative."""
     if value < 0:
         return value, value_high
     negative = (_sign_rules().get(metric) == "decline_negative" and _DECLINE.search(folded, clause_start, q_start)) or (
-        metric in ("net_profit", "profit", "operating_profit") and _LOSS.search(folded, clause_start, q_start)
+        metric in _LOSS_METRICS and _LOSS.search(folded, clause_start, q_start)
     )
     if not negative:
         return value, value_high
