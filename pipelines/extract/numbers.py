@@ -64,6 +64,9 @@ _ARABIC_WITH_MAGNITUDE = re.compile(
 )
 
 
+# Cached: reports repeat the same numerals (years, 10, 2.5) over and over, and quantities reads one
+# for nearly every number that has a unit.
+@functools.lru_cache(maxsize=16384)
 def parse_arabic(core: str) -> float | None:
     """Read Arabic digits (already folded to ASCII); None when malformed or ambiguous.
 

@@ -90,6 +90,14 @@ _CANDIDATE = re.compile(
     rf"|(?P<zh>[{_ZN}]+(?:点[{_ZD}]+)?)"
     r"|(?P<ar>[0-9]+(?:,[0-9]+)*(?:\.[0-9]+)*))"
 )
+# The characters a candidate can start with, and at a digit the whole Arabic numeral: the ar
+# branch, whose first digit the class has matched (at a digit no other branch can match). The
+# regex engine skips ahead to a character of a leading class in C, while _CANDIDATE's lookahead is
+# tried at every position of the text: finding the next such character first, then matching
+# _CANDIDATE there unless it is a digit, is the same search, much cheaper over long runs of text.
+# `comma` marks a numeral with a comma in it (a thousands separator or a list comma).
+_CANDIDATE_START = re.compile(
+    rf"[翻数几上{_ZN}0-9](?:(?<=[0-9])[0-9]*(?P<comma>,[0-9]+)?(?:,[0-9]+)*(?:\.[0-9]+)*)?")
 _AMOUNT_AT = re.compile(rf"(?P<ar>[0-9]+(?:,[0-9]+)*(?:\.[0-9]+)*)|(?P<zh>[{_ZN}]+(?:点[{_ZD}]+)?)")
 # Between a number and its unit: approximate markers and one Chinese magnitude word.
 _TAIL_ZH = re.compile(
@@ -98,12 +106,17 @@ _TAIL_ZH = re.compile(
 )
 _TAIL_EN = re.compile(
     r"[ \t]?(?P<emag>thousand|million|billion|trillion|crores?|lakhs?|bn|mn|mln|tn|trn|mm|cr|k|m|b)(?![a-z])")
+# The characters either can start with (spaces, markers, magnitude words).
+_TAIL_ZH_FIRST = frozenset(" \t多余几来+万亿千百十兆萬億")
+_TAIL_EN_FIRST = frozenset(" \ttmbclk")
 _CONNECTOR = re.compile(r"[ \t]{0,2}(?:-|~|至|到)[ \t]{0,2}")
 _ARITHMETIC_AFTER = re.compile(r"[ \t]?(?:[-+*/×÷][ \t]?[0-9][0-9.,]*[ \t]?)+=")
 # The characters either can start with: most numbers are followed by neither, so test one
 # character before running the regex.
+_RATE_FIRST = frozenset("/每")
 _CONNECTOR_FIRST = frozenset(" \t-~至到")
 _ARITHMETIC_FIRST = frozenset(" \t-+*/×÷")
+_OPERATORS = frozenset("+*×÷")
 _FRACTION_AFTER = re.compile(r"/([0-9]+)(?![0-9./])")
 _ZH_PAIR = re.compile(r"([一二两三四五六七八九])([二三四五六七八九])([十百千万亿]*)")
 _ZH_LEADING_DIGIT = re.compile(r"([一二两三四五六七八九])([十百千万亿]+)")
@@ -118,6 +131,7 @@ _NOT_PLURAL_ENDINGS = ("ss", "us", "is", "ous")
 _SLASH_ITEMS = re.compile(r"(?:/[ \t]?[+-]?[0-9]+(?:\.[0-9]+)?(?![0-9,.]))+")
 _SLASH_ITEM = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 _AND = re.compile(r"[ \t]+and[ \t]+")
+_BETWEEN_LAST = frozenset("n \t")
 # Characters right before a Chinese numeral that make it part of a word (统一, 唯一, 之一, 每一).
 _ZH_LEFT_STOP = frozenset("第统唯同之专单划均逐周初其任每某礼另万")
 _BULLETS = " \t•·●○◆◇■□▪Øøžl*-–"
@@ -144,12 +158,11 @@ class _Lexeme(NamedTuple):
 
 class _Lexicon(NamedTuple):
     by_first: dict[str, tuple[int, ...]]          # first (lower-cased) char -> candidate lengths, longest first
-    table: dict[str, tuple[_Lexeme, ...]]         # lower-cased surface -> lexemes
+    table: dict[str, tuple[tuple[_Lexeme, bool, tuple[str, ...]], ...]]  # lower-cased surface -> (lexeme, exact, blockers)
     comparators_before: dict[str, str]
     comparators_before_by_last: dict[str, tuple[str, ...]]   # last character -> those words, in order
     comparators_after: dict[str, tuple[str, tuple[str, ...]]]   # surface -> (comparator, blockers)
-    comparators_after_tuple: tuple[str, ...]
-    comparators_after_first: frozenset[str]      # first characters of those words
+    comparators_after_by_first: dict[str, tuple[str, ...]]   # first character -> those words, longest first
     context: dict[str, bool]                      # lower-cased surface -> must stand alone
     context_by_last: dict[str, tuple[tuple[str, bool], ...]]  # last character -> context items, in order
     stopwords: tuple[str, ...]
@@ -161,6 +174,12 @@ class _Lexicon(NamedTuple):
     currency_by_last: dict[str, tuple[str, ...]]  # last character -> signs and codes, longest first
     not_counted: frozenset[str]                   # plural-looking words after a number that count nothing
     not_modifier: frozenset[str]                  # words that cannot sit between a number and its noun
+    # The characters right before a number (or its sign), or right after a mention, that let each
+    # lookup there find anything: the hot paths test one character before calling it.
+    context_before_chars: frozenset[str]          # _blocked_by_context
+    comparator_before_chars: frozenset[str]       # _prefix_comparator
+    comparator_after_chars: frozenset[str]        # _suffix_comparator (the character right after)
+    currency_before_chars: frozenset[str]         # _currency_before
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -220,12 +239,15 @@ def _lexicon() -> _Lexicon:
     context = {_lower(r["surface"]): r["standalone"] == "yes" for r in _rows("number_context.csv")}
     return _Lexicon(
         by_first={k: tuple(sorted(v, reverse=True)) for k, v in by_first.items()},
-        table={k: tuple(v) for k, v in table.items()},
+        # The fields _lookup tests sit beside each lexeme: unpacking is cheaper than attribute reads.
+        table={k: tuple((lx, lx.exact, lx.blockers) for lx in v) for k, v in table.items()},
         comparators_before=before,
-        comparators_before_by_last=_by_last_char(tuple(before)),
+        # Longest first: the first word that fits is the longest one (two fitting words of one
+        # length are the same word).
+        comparators_before_by_last=_by_last_char(tuple(sorted(before, key=len, reverse=True))),
         comparators_after=after,
-        comparators_after_tuple=tuple(after),
-        comparators_after_first=frozenset(w[0] for w in after),
+        comparators_after_by_first={c: tuple(sorted((w for w in after if w[0] == c), key=len, reverse=True))
+                                    for c in {w[0] for w in after}},
         context=context,
         context_by_last=_by_last_char(tuple(context.items())),
         stopwords=tuple(r["word"] for r in _rows("numeral_words.csv")),
@@ -237,7 +259,31 @@ def _lexicon() -> _Lexicon:
         currency_by_last=_by_last_char(tuple(sorted(currencies, key=len, reverse=True))),
         not_counted=frozenset(r["surface"] for r in noun_rows if r["kind"] == "not_counted"),
         not_modifier=frozenset(r["surface"] for r in noun_rows if r["kind"] == "not_modifier"),
+        context_before_chars=_SPACES | _ASCII_LETTERS | frozenset("#_@&-./:") | frozenset(w[-1] for w in context),
+        comparator_before_chars=_SPACES | frozenset(w[-1] for w in before),
+        comparator_after_chars=_SPACES | frozenset(w[0] for w in after),
+        currency_before_chars=_SPACES | frozenset(c[-1] for c in currencies),
     )
+
+
+# Floats whose repr is exactly a power of ten (1e8 is '100000000.0', 0.01 is '0.01') -> the
+# exponent written as a suffix for float() ('e8', 'e-2').
+_POWERS_OF_TEN = {float(f"1e{k}"): f"e{k}" for k in range(-12, 23)}
+
+
+def _scale(value: float, factor: float) -> float:
+    """_mul(value, factor), quickly when factor is a power of ten (a magnitude word: 1.1 亿).
+
+    Multiplying by a power of ten only moves the decimal point, so the decimal product of a
+    plain repr (at most 17 digits, no exponent) is exact, and float() of it is the correctly
+    rounded float of that exact value: the same as the decimal product's, from one string.
+    """
+    suffix = _POWERS_OF_TEN.get(factor)
+    if suffix is not None:
+        r = repr(value)
+        if "e" not in r and "n" not in r:    # not 1e-05, inf or nan
+            return float(r + suffix)
+    return _decimal_product([f for f in (value, factor) if f != 1.0])
 
 
 def _mul(*factors: float) -> float:
@@ -245,20 +291,28 @@ def _mul(*factors: float) -> float:
     # Most products have factors of 1 (no magnitude word, a unit multiplier of 1). A factor of 1
     # changes nothing, even after a rounded step, and one factor alone round-trips through
     # Decimal(repr(f)) unchanged: only a second real factor needs the (slow) decimal product.
-    first: float | None = None
-    product: Decimal | None = None
-    for f in factors:
-        if f == 1.0:
-            continue
-        if first is None:
-            first = f
-            continue
-        if product is None:
-            product = Decimal(repr(first))
+    # With exactly two, a sign is a negation (exact in binary too) and a power of ten goes
+    # through _scale.
+    rest = [f for f in factors if f != 1.0]
+    if len(rest) == 2:
+        a, b = rest
+        if b == -1.0 or a == -1.0:
+            return a * b
+        if b in _POWERS_OF_TEN:
+            return _scale(a, b)
+        if a in _POWERS_OF_TEN:
+            return _scale(b, a)
+    return _decimal_product(rest)
+
+
+def _decimal_product(factors: list[float]) -> float:
+    """The product of factors (none of them 1) in decimal arithmetic, as a float."""
+    if not factors:
+        return 1.0
+    product = Decimal(repr(factors[0]))
+    for f in factors[1:]:
         product *= Decimal(repr(f))
-    if product is not None:
-        return float(product)
-    return 1.0 if first is None else float(first)
+    return float(product)
 
 
 def _lower(s: str) -> str:
@@ -272,6 +326,7 @@ def _lower(s: str) -> str:
 
 
 _ASCII_LETTERS = frozenset(string.ascii_letters)
+_SPACES = frozenset(" \t")    # a set: the empty slice past the end is not in it
 
 
 def _is_ascii_letter(ch: str) -> bool:
@@ -291,7 +346,8 @@ class _Unit(NamedTuple):
 
 def _lookup(lex: _Lexicon, folded: str, lowered: str, pos: int) -> tuple[_Lexeme, int] | None:
     """Longest unit/classifier/noun surface starting at pos, honouring case and blockers."""
-    lengths = lex.by_first.get(lowered[pos:pos + 1])
+    first = lowered[pos:pos + 1]
+    lengths = lex.by_first.get(first)
     if not lengths:
         return None
     limit = len(lowered) - pos
@@ -299,49 +355,57 @@ def _lookup(lex: _Lexicon, folded: str, lowered: str, pos: int) -> tuple[_Lexeme
     for n in lengths:
         if n > limit:
             continue
-        entries = table.get(lowered[pos:pos + n])
+        entries = table.get(lowered[pos:pos + n] if n > 1 else first)
         if not entries:
             continue
         end = pos + n
-        for lx in entries:
-            if lx.exact and folded[pos:end] != lx.surface:
+        # A surface ending in a letter must end the word (5 mins is not 5 min + s); every
+        # surface under this key ends in the key's last character.
+        if lowered[end - 1] in _ASCII_LETTERS and lowered[end:end + 1] in _ASCII_LETTERS:
+            continue
+        for lx, exact, blockers in entries:
+            if exact and folded[pos:end] != lx.surface:
                 continue
-            if lx.surface[-1] in _ASCII_LETTERS and lowered[end:end + 1] in _ASCII_LETTERS:
-                continue
-            if lx.blockers and folded.startswith(lx.blockers, end):
+            if blockers and folded.startswith(blockers, end):
                 continue
             return lx, end
     return None
 
 
+# The hot callers test the one character first and call these only when it is a space or tab:
+# most numbers, units and words are written without one, and the call is the expensive part.
 def _skip_spaces(s: str, pos: int, limit: int = 2) -> int:
-    if pos >= len(s) or s[pos] not in " \t":
+    if s[pos:pos + 1] not in _SPACES:
         return pos    # the usual case: nothing to skip
-    end = min(len(s), pos + limit)
-    while pos < end and s[pos] in " \t":
+    end = pos + limit
+    if end > len(s):
+        end = len(s)
+    pos += 1
+    while pos < end and s[pos] in _SPACES:
         pos += 1
     return pos
 
 
 def _skip_spaces_back(s: str, pos: int, limit: int = 2) -> int:
-    if pos <= 0 or s[pos - 1] not in " \t":
+    if pos <= 0 or s[pos - 1] not in _SPACES:
         return pos
-    stop = max(0, pos - limit)
-    while pos > stop and s[pos - 1] in " \t":
+    stop = pos - limit if pos > limit else 0
+    pos -= 1
+    while pos > stop and s[pos - 1] in _SPACES:
         pos -= 1
     return pos
 
 
 def _read_unit(lex: _Lexicon, folded: str, lowered: str, pos: int) -> _Unit | None:
     """The unit after a number (spaces allowed); a classifier may be followed by a noun or text unit."""
-    q = _skip_spaces(folded, pos)
+    q = _skip_spaces(folded, pos) if folded[pos:pos + 1] in _SPACES else pos
     hit = _lookup(lex, folded, lowered, q)
     if hit is None:
         return None
     lx, end = hit
     counted = lx.counted
     if lx.kind == "classifier":
-        q2 = _skip_spaces(folded, end, 1)
+        q2 = _skip_spaces(folded, end, 1) if folded[end:end + 1] in _SPACES else end
         nxt = _lookup(lex, folded, lowered, q2)
         if nxt is not None:
             nlx, nend = nxt
@@ -350,7 +414,7 @@ def _read_unit(lex: _Lexicon, folded: str, lowered: str, pos: int) -> _Unit | No
             elif nlx.kind == "unit" and nlx.family in ("token", "character"):
                 # 13 万亿个 token, 1.5-2 个汉字: the classifier only counts the text unit.
                 lx, counted, end = nlx, None, nend
-    return _Unit(lx, q, end, counted)
+    return _new_unit((lx, q, end, counted))
 
 
 class _Amount(NamedTuple):
@@ -369,99 +433,102 @@ class _Amount(NamedTuple):
     mag_start: int             # where the written unit (incl. magnitude word) begins
 
 
-def _core_value(folded: str, text: str, kind: str, s: int, e: int) -> tuple[float | None, str | None, int]:
-    """Value of a bare numeral at [s, e); may shorten e (a list comma is not a thousands separator)."""
+# _Unit and _Amount are built with tuple.__new__ directly: a NamedTuple's own __new__ is a Python
+# function, one more frame for every number read.
+_new_unit = functools.partial(tuple.__new__, _Unit)
+_new_amount = functools.partial(tuple.__new__, _Amount)
+_new_mention = functools.partial(tuple.__new__, QuantityMention)    # the same, for the usual mention
+
+def _read_amount(lex: _Lexicon, folded: str, lowered: str, text: str, kind: str, s: int, e: int,
+                 tail_from: int) -> _Amount:
+    """The numeral at [s, e) with the magnitude words, markers and unit written after it (from tail_from)."""
+    # One function rather than three (value, tail, unit): it runs for nearly every number that
+    # has a unit, and each call costs a frame.
+    # The bare numeral; a list comma is not a thousands separator and may shorten it.
     core = folded[s:e]
+    problem: str | None = None
     if kind == "ar":
         if "," in core and "，" in text[s:e] and text[s].isascii():
             # ASCII digits around a full-width comma: a Chinese list (100，200 家), not 100,200.
-            e = s + core.index(",")
+            e = tail_from = s + core.index(",")
             core = folded[s:e]
         value = parse_arabic(core)
         if value is None:
             problem = "malformed number" if core.count(".") > 1 else "ambiguous thousands separator"
-            return None, problem, e
-        return value, None, e
-    value = parse_chinese(core)
-    return value, (None if value is not None else "unreadable Chinese numeral"), e
+    else:
+        value = parse_chinese(core)
+        if value is None:
+            problem = "unreadable Chinese numeral"
 
-
-def _read_tail(lex: _Lexicon, folded: str, lowered: str, kind: str, core_end: int
-               ) -> tuple[bool, bool, float, str | None, int, _Unit | None, int]:
-    """Magnitude words, markers and unit after a numeral.
-
-    Returns (has_magnitude, is_zhao, magnitude, mod, end, unit, mag_start).
-    """
-    unit = _read_unit(lex, folded, lowered, core_end)
-    if unit is not None:
-        return False, False, 1.0, None, unit.end, unit, unit.start
-    m = _TAIL_ZH.match(folded, core_end)
-    mag_word = m["mag"]
-    mod = m["mod1"] or m["mod2"]
+    # What follows: a unit right away (the usual case), else magnitude words and markers, then a unit.
+    has_mag = zhao = False
     magnitude = 1.0
-    end = core_end
-    mag_start = core_end
-    if mag_word:
-        magnitude = magnitude_value(mag_word) or 1.0
-        end = m.end()
-        mag_start = m.start("mag")
-    elif kind == "ar":
-        em = _TAIL_EN.match(lowered, core_end)
-        if em:
-            magnitude = magnitude_value(em["emag"]) or 1.0
-            mag_word = em["emag"]
-            end = em.end()
-            mag_start = em.start("emag")
-    if mod and not mag_word:
-        end = m.end()
-    if not mag_word and not mod:
-        return False, False, 1.0, None, core_end, None, core_end
-    unit = _read_unit(lex, folded, lowered, end)
+    mod: str | None = None
+    unit = _read_unit(lex, folded, lowered, tail_from)
     if unit is not None:
-        if not mag_word:
-            mag_start = unit.start
-        end = unit.end
-    return bool(mag_word), mag_word == "兆", magnitude, mod, end, unit, mag_start
+        end, mag_start = unit.end, unit.start
+    else:
+        end = mag_start = tail_from
+        mag_word: str | None = None
+        # Neither tail regex can match anything unless the next character can start it.
+        m = _TAIL_ZH.match(folded, tail_from) if folded[tail_from:tail_from + 1] in _TAIL_ZH_FIRST else None
+        if m is not None:
+            mag_word = m["mag"]
+            mod = m["mod1"] or m["mod2"]
+        if mag_word:
+            magnitude = magnitude_value(mag_word) or 1.0
+            end = m.end()
+            mag_start = m.start("mag")
+        elif kind == "ar" and lowered[tail_from:tail_from + 1] in _TAIL_EN_FIRST:
+            em = _TAIL_EN.match(lowered, tail_from)
+            if em:
+                magnitude = magnitude_value(em["emag"]) or 1.0
+                mag_word = em["emag"]
+                end = em.end()
+                mag_start = em.start("emag")
+        if mod and not mag_word:
+            end = m.end()
+        if mag_word or mod:
+            has_mag, zhao = bool(mag_word), mag_word == "兆"
+            unit = _read_unit(lex, folded, lowered, end)
+            if unit is not None:
+                if not mag_word:
+                    mag_start = unit.start
+                end = unit.end
 
-
-def _read_amount(lex: _Lexicon, folded: str, lowered: str, text: str, kind: str, s: int, e: int,
-                 tail_from: int) -> _Amount:
-    value, problem, e2 = _core_value(folded, text, kind, s, e)
-    if e2 != e:
-        e = tail_from = e2
-    has_mag, zhao, magnitude, mod, end, unit, mag_start = _read_tail(lex, folded, lowered, kind, tail_from)
     if value is not None and magnitude != 1.0:
-        value = _mul(value, magnitude)
+        value = _scale(value, magnitude)
     if kind == "zh":
-        core = folded[s:e]
         has_mag = has_mag or not _ZH_MAGNITUDE_CHARS.isdisjoint(core)
         zhao = zhao or "兆" in core
-    return _Amount(s, e, value, problem, has_mag, magnitude, zhao, mod, end, unit, mag_start)
+    return _new_amount((s, e, value, problem, has_mag, magnitude, zhao, mod, end, unit, mag_start))
 
 
 def _prefix_comparator(lex: _Lexicon, lowered: str, pos: int) -> tuple[str | None, int]:
     """Comparator word ending right before pos (spaces allowed); returns (comparator, its start)."""
-    j = _skip_spaces_back(lowered, pos)
+    j = pos
+    if j > 0 and lowered[j - 1] in _SPACES:
+        j = _skip_spaces_back(lowered, j)
     words = lex.comparators_before_by_last.get(lowered[j - 1]) if j > 0 else None
     if not words:
         return None, pos
-    best = ""
-    for w in words:
-        if len(w) > len(best) and lowered.endswith(w, 0, j):
+    for w in words:    # longest first
+        if lowered.endswith(w, 0, j):
             start = j - len(w)
             if w[0].isascii() and w[0].isalpha() and start > 0 and _is_ascii_letter(lowered[start - 1]):
                 continue
-            best = w
-    if not best:
-        return None, pos
-    return lex.comparators_before[best], j - len(best)
+            return lex.comparators_before[w], start
+    return None, pos
 
 
 def _suffix_comparator(lex: _Lexicon, lowered: str, pos: int) -> str | None:
-    q = _skip_spaces(lowered, pos)
-    if lowered[q:q + 1] not in lex.comparators_after_first or not lowered.startswith(lex.comparators_after_tuple, q):
+    q = _skip_spaces(lowered, pos) if lowered[pos:pos + 1] in _SPACES else pos
+    words = lex.comparators_after_by_first.get(lowered[q:q + 1])
+    if not words:
         return None
-    best = max((w for w in lex.comparators_after_tuple if lowered.startswith(w, q)), key=len)
+    best = next((w for w in words if lowered.startswith(w, q)), None)    # longest first
+    if best is None:
+        return None
     comparator, blockers = lex.comparators_after[best]
     if blockers and lowered.startswith(blockers, q + len(best)):
         return None
@@ -478,7 +545,7 @@ def _blocked_by_context(lex: _Lexicon, folded: str, lowered: str, s: int) -> boo
     if prev in "-./:" and s >= 2 and (folded[s - 2] in _ASCII_LETTERS or folded[s - 2].isdigit()):
         # GPT-4, v1.2, 2024/3, 10:30: part of a name, version, date or clock time.
         return True
-    j = _skip_spaces_back(lowered, s)
+    j = _skip_spaces_back(lowered, s) if prev in _SPACES else s
     items = lex.context_by_last.get(lowered[j - 1]) if j > 0 else None
     if not items:
         return False
@@ -522,7 +589,7 @@ def _unit_allowed(amount: _Amount, folded: str, lowered: str) -> bool:
 
 def _rate_extension(lex: _Lexicon, folded: str, lowered: str, pos: int) -> int:
     """End of a `/吨`, `/kWh`, `每股` divisor right after a unit, else pos."""
-    if not folded.startswith(("/", "每"), pos):
+    if folded[pos:pos + 1] not in _RATE_FIRST:
         return pos
     q = pos + 1
     hit = _lookup(lex, folded, lowered, q)
@@ -549,22 +616,30 @@ def find_quantities(text: str, *, folded: str | None = None
     unparsed: list[UnparsedMention] = []
     consumed = 0
     pos = 0
-    search = _CANDIDATE.search
+    find_start, match = _CANDIDATE_START.search, _CANDIDATE.match
     follow_chars, currency_last_chars = lex.follow_chars, lex.currency_last_chars
     while True:
-        m = search(folded, pos)
-        if m is None:
+        # _CANDIDATE.search(folded, pos), in steps (see _CANDIDATE_START).
+        start = find_start(folded, pos)
+        if start is None:
             break
-        s = m.start()
+        s = start.start()
+        if "0" <= folded[s] <= "9":
+            m, kind = start, "ar"
+        else:
+            m = match(folded, s)
+            if m is None:
+                pos = s + 1
+                continue
+            kind = m.lastgroup
         pos = m.end()
         if s < consumed:
             continue
         core_end = pos
-        if m.lastgroup == "ar" and "，" in text[s:pos] and text[s].isascii():
+        if kind == "ar" and m["comma"] is not None and "，" in text[s:pos] and text[s].isascii():
             # ASCII digits around a full-width comma: a Chinese list (100，200 家); resume after the comma.
             core_end = s + m.group().index(",")
             pos = core_end + 1
-        kind = m.lastgroup
         if kind == "fan":
             result = _special(lex, text, lowered, s, m.end(), 100.0 if m["fan"] == "翻倍"
                               else _FAN_VALUES.get(m["fan"].lstrip("翻了")[:-1], 0.0), "percent")
@@ -579,27 +654,41 @@ def find_quantities(text: str, *, folded: str | None = None
         else:
             # Most numerals (years, list numbers, codes) have nothing unit-like after them and no
             # currency sign before them: leave before reading anything else.
-            q = _skip_spaces(lowered, core_end)
-            if lowered[q:q + 1] not in follow_chars and not (
-                    kind == "ar" and folded[_skip_spaces_back(folded, s, 1) - 1:s][:1] in currency_last_chars):
+            following = lowered[core_end:core_end + 1]
+            spaced = following in _SPACES
+            if spaced:
+                q = _skip_spaces(lowered, core_end)
+                following = lowered[q:q + 1]
+            if following not in follow_chars:
+                j = s - 1 if s > 0 and folded[s - 1] in _SPACES else s    # one space before a currency sign
+                if not (kind == "ar" and j > 0 and folded[j - 1] in currency_last_chars):
+                    continue
+            elif kind == "ar" and (following == ")" and (spaced or s == 0 or folded[s - 1] != "(")
+                                   or following == "q" and not spaced) \
+                    and not _currency_sign_near(lex, folded, s):
+                # 2024Q3 (a quarter), ( 2024 ), 3) (a list label): `)` reads only as the end of an
+                # accounting bracket right after the digits, and no unit starts with q, so nothing
+                # after the numeral can make it a quantity; only a currency sign before it could.
                 continue
             result = _number_mention(lex, folded, lowered, text, m, kind, core_end)
         if result is None:
             continue
-        if isinstance(result, int):
-            consumed = pos = max(pos, result)
-            continue
-        if isinstance(result, list):
+        kind_of_result = type(result)
+        if kind_of_result is QuantityMention:
+            found.append(result)
+        elif kind_of_result is UnparsedMention:
+            unparsed.append(result)
+        elif kind_of_result is list:
             found.extend(result)
             consumed = result[-1].end
             pos = max(pos, consumed)
             continue
-        if isinstance(result, UnparsedMention):
-            unparsed.append(result)
-        else:
-            found.append(result)
+        else:    # an int: skip up to there
+            consumed = pos = max(pos, result)
+            continue
         consumed = result.end
-        pos = max(pos, consumed)
+        if consumed > pos:
+            pos = consumed
     return _with_list_heads(folded, text, found), unparsed
 
 
@@ -607,6 +696,7 @@ def find_quantities(text: str, *, folded: str | None = None
 # its last item. The bare items before it take that item's unit and magnitude.
 _LIST_HEAD = re.compile(r"(?<![\d.第])(\d+(?:\.\d+)?)\s*(?:、|和|及|与)\s*$")
 _ORDINAL_BEFORE = re.compile(r"第\s*\d+(?:\.\d+)?\s*(?:、|和|及|与)\s*$")
+_LIST_JOINTS = "、和及与"
 _LEADING_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 
@@ -615,18 +705,20 @@ def _ends_with_list_joint(folded: str, end: int) -> bool:
     k = end - 1
     while k >= 0 and folded[k].isspace():
         k -= 1
-    return k >= 0 and folded[k] in "、和及与"
+    return k >= 0 and folded[k] in _LIST_JOINTS
 
 
 def _with_list_heads(folded: str, text: str, found: list[QuantityMention]) -> list[QuantityMention]:
-    out: list[QuantityMention] = []
-    taken_until = 0
-    for q in found:
+    out: list[QuantityMention] | None = None    # a new list only once a list head turns up
+    for i, q in enumerate(found):
         # Only a mention right after 、/和/及/与 can close a list: test that before any regex.
-        lead = (_LEADING_NUMBER.match(folded, q.start)
-                if q.value_high is None and q.comparator == "=" and _ends_with_list_joint(folded, q.start)
+        start = q.start
+        lead = (_LEADING_NUMBER.match(folded, start)
+                if start > 0 and (folded[start - 1] in _LIST_JOINTS or folded[start - 1].isspace())
+                and q.value_high is None and q.comparator == "=" and _ends_with_list_joint(folded, start)
                 else None)
         if lead is not None:
+            taken_until = found[i - 1].end if i > 0 else 0
             written = float(lead.group())
             factor = q.value / written if written else None
             heads: list[QuantityMention] = []
@@ -639,11 +731,13 @@ def _with_list_heads(folded: str, text: str, found: list[QuantityMention]) -> li
                 heads.append(q._replace(start=s, end=e, surface=text[s:e], value=float(m.group(1)) * factor))
                 end = s
             # `第1、2和3名` is a list of ranks, not of quantities.
-            if not (heads and _ORDINAL_BEFORE.search(folded, max(0, end - 12), end)):
+            if heads and not _ORDINAL_BEFORE.search(folded, max(0, end - 12), end):
+                if out is None:
+                    out = found[:i]
                 out.extend(reversed(heads))
-        out.append(q)
-        taken_until = q.end
-    return out
+        if out is not None:
+            out.append(q)
+    return found if out is None else out
 
 
 def _special(lex: _Lexicon, text: str, lowered: str, s: int, e: int, value: float, unit: str
@@ -672,25 +766,29 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
         s_core = s
         kind_core = kind
     core = folded[s_core:e]
+    # The characters right before and right after the numeral ("" at either end of the text):
+    # several rules below look at them.
+    before = folded[s - 1] if s > 0 else ""
+    after = folded[e:e + 1]
 
     if kind_core == "ar":
-        if _blocked_by_context(lex, folded, lowered, s):
+        if before in lex.context_before_chars and _blocked_by_context(lex, folded, lowered, s):
             return None
-        arith = _ARITHMETIC_AFTER.match(folded, e) if folded[e:e + 1] in _ARITHMETIC_FIRST else None
+        arith = _ARITHMETIC_AFTER.match(folded, e) if after in _ARITHMETIC_FIRST else None
         if arith:
             return arith.end() - 1
-        if s > 0 and folded[s - 1] in "+*×÷":
+        if before in _OPERATORS:
             j = _skip_spaces_back(folded, s - 1)
-            if folded[s - 1] != "+" or (j > 0 and (folded[j - 1].isdigit() or folded[j - 1] == ")")):
+            if before != "+" or (j > 0 and (folded[j - 1].isdigit() or folded[j - 1] == ")")):
                 # An operand of arithmetic shown in the text (1+1=2), not a stated fact.
                 return None
     else:
         if kind != "vz":
-            if s > 0 and folded[s - 1] in _ZH_LEFT_STOP:
+            if before in _ZH_LEFT_STOP:
                 return None
             if folded.startswith(lex.stopwords, s):
                 return None
-            if s > 0 and folded[s - 1] == "第":
+            if before == "第":
                 return None
 
     pair = _ZH_PAIR.fullmatch(core) if kind_core == "zh" else None
@@ -698,7 +796,7 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
         return _zh_pair(lex, folded, lowered, text, s, e, pair)
 
     # A fraction 1/4: a proper fraction with a small denominator, not part of a date (2024/3/14).
-    if kind_core == "ar" and e < len(folded) and folded[e] == "/":
+    if kind_core == "ar" and after == "/":
         listed = _slash_list(lex, folded, lowered, text, s, e)
         if listed is not None:
             return listed
@@ -713,8 +811,7 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
         return None
 
     # Accounting negative (1,234.5) 亿元: the closing bracket sits between number and unit.
-    accounting = (kind_core == "ar" and s > 0 and folded[s - 1] == "(" and folded.startswith(")", e)
-                  and ("." in core or "," in core))
+    accounting = (kind_core == "ar" and before == "(" and after == ")" and ("." in core or "," in core))
     amount = _read_amount(lex, folded, lowered, text, kind_core, s_core, e, e + 1 if accounting else e)
     low: _Amount | None = None
     high = amount
@@ -735,21 +832,23 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
     start = s
     if accounting:
         sign, start = -1.0, s - 1
-    elif kind_core == "ar" and s > 0:
-        if folded[s - 1] == "-" and (s < 2 or not (folded[s - 2].isascii() and folded[s - 2].isalnum())):
+    elif kind_core == "ar" and before:
+        if before == "-" and (s < 2 or not (folded[s - 2].isascii() and folded[s - 2].isalnum())):
             sign, start = -1.0, s - 1
-        elif folded[s - 1] == "负":
+        elif before == "负":
             sign, start = -1.0, s - 1
-        elif folded[s - 1] == "+":
+        elif before == "+":
             start = s - 1
     # Currency sign or code before the number (US$3.5bn, 人民币8.6亿元, USD 3.5 billion).
     currency: str | None = None
-    cur = _currency_before(lex, folded, start)
+    cur = (_currency_before(lex, folded, start) if start > 0 and folded[start - 1] in lex.currency_before_chars
+           else None)
     if cur is not None:
         currency, start = cur
 
     # between US$19.6 billion and US$20.4 billion, between 51 and 53 percent: a range.
-    if low is None and not accounting and amount.mod is None and "between" in lowered[max(0, start - 9):start]:
+    # (It ends in n or a space right before the number: test that character first.)
+    if low is None and not accounting and amount.mod is None and start > 6 and lowered[start - 1] in _BETWEEN_LAST:
         j = _skip_spaces_back(lowered, start)
         if lowered.endswith("between", 0, j) and not (j > 7 and _is_ascii_letter(lowered[j - 8])):
             cand = _between_high(lex, folded, lowered, text, amount, currency)
@@ -805,7 +904,7 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
                 return UnparsedMention(start, end, text[start:end], "conflicting currencies")
         if high.magnitude_is_zhao and lx.family != "money":
             return UnparsedMention(start, end, text[start:end], "兆 is mega or trillion: ambiguous")
-        rate_end = _rate_extension(lex, folded, lowered, end)
+        rate_end = _rate_extension(lex, folded, lowered, end) if folded[end:end + 1] in _RATE_FIRST else end
         if rate_end > end:
             if lx.family != "money":
                 return UnparsedMention(start, rate_end, text[start:rate_end], "rate unit not normalized")
@@ -838,18 +937,31 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
     if abs(value) > bound or (value_high is not None and abs(value_high) > bound):
         return UnparsedMention(start, end, text[start:end], "overflow / implausible magnitude")
 
-    comparator = (_suffix_comparator(lex, lowered, surface_end)
-                  or (_MOD_COMPARATOR[high.mod] if high.mod else None)
-                  or vague_cmp)
+    comparator: str | None = None
+    if lowered[surface_end:surface_end + 1] in lex.comparator_after_chars:
+        comparator = _suffix_comparator(lex, lowered, surface_end)
     if comparator is None:
+        comparator = (_MOD_COMPARATOR[high.mod] if high.mod else None) or vague_cmp
+    if comparator is None and start > 0 and lowered[start - 1] in lex.comparator_before_chars:
         comparator, _ = _prefix_comparator(lex, lowered, start)
-    return QuantityMention(start, surface_end, text[start:surface_end], value, value_high, canonical,
-                           comparator or "=", counted, unit_surface)
+    return _new_mention((start, surface_end, text[start:surface_end], value, value_high, canonical,
+                         comparator or "=", counted, unit_surface))
+
+
+def _currency_sign_near(lex: _Lexicon, folded: str, s: int) -> bool:
+    """Whether a currency sign or code may end right before s, or before a sign written at s - 1."""
+    for pos in (s, s - 1) if s > 0 and folded[s - 1] in "-+负" else (s,):
+        j = pos - 1 if pos > 0 and folded[pos - 1] in _SPACES else pos
+        if j > 0 and folded[j - 1] in lex.currency_last_chars:
+            return True
+    return False
 
 
 def _currency_before(lex: _Lexicon, folded: str, pos: int) -> tuple[str, int] | None:
     """(ISO code, start) of a currency sign or code ending right before pos (one space allowed)."""
-    j = _skip_spaces_back(folded, pos, 1)
+    j = pos
+    if j > 0 and folded[j - 1] in _SPACES:
+        j -= 1
     signs = lex.currency_by_last.get(folded[j - 1]) if j > 0 else None
     if not signs:
         return None
