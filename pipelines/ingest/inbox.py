@@ -82,7 +82,9 @@ def sha256_file(path: Path, max_bytes: int | None = None) -> tuple[str, bytes | 
 class InboxChanges:
     """The plan of one refresh."""
 
-    to_load: list[tuple[InboxFile, str | None, bytes | None]]   # (file, sha256, raw bytes or None if oversized)
+    # (file, sha256, within the size limit). The bytes are not kept: a 10,000-file refresh would
+    # hold them all at once; staging reads each file again, from the page cache.
+    to_load: list[tuple[InboxFile, str | None, bool]]
     unchanged: list[str]
     removed: list[str]
     unreadable: list[tuple[InboxFile, str]]
@@ -119,7 +121,7 @@ def plan_changes(files: list[InboxFile], known: pl.DataFrame, extractor_version:
         if prior is not None and prior["sha256"] == digest and same_version:
             unchanged.append(f.document)
         else:
-            to_load.append((f, digest, raw))
+            to_load.append((f, digest, raw is not None))
     removed = sorted(
         r["document"] for r in known.iter_rows(named=True)
         if r["status"] in ("loaded", "rejected") and r["document"] not in present

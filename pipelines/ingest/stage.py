@@ -36,29 +36,46 @@ class StagedDocuments:
         return bool(self.documents.height or self.rejected.height or self.removed)
 
 
+# Documents decoded per polars frame: the Python strings of one batch are freed before the next,
+# so staging holds each text once (in the frame), not twice, whatever the inbox size.
+STAGE_BATCH = 256
+
+
 def stage_documents(inbox: Path, known: pl.DataFrame, extractor_version: str, max_bytes: int) -> StagedDocuments:
     """Decode every new or changed file; unreadable ones become rejections with a reason."""
     changes = plan_changes(list_inbox(inbox), known, extractor_version, max_bytes)
-    docs, rejected = [], []
-    for f, digest, raw in changes.to_load:
+    parts, docs, rejected = [], [], []
+    for f, digest, within_limit in changes.to_load:
         doc_id = document_id(f.document)
         try:
-            if raw is None:
+            if not within_limit:
                 # Oversized files are hashed in chunks and never read whole.
                 raise Rejected(f"over the size limit ({f.size_bytes / 2**20:.1f} MB > {max_bytes / 2**20:.1f} MB)")
-            decoded = decode_report(raw, max_bytes=max_bytes)
+            # Read again (the plan hashed it moments ago). Should it have changed since, the
+            # stored sha256 is the old one and the next refresh re-extracts it.
+            decoded = decode_report(f.path.read_bytes(), max_bytes=max_bytes)
+        except FileNotFoundError:   # gone since it was hashed: absent this run, like a file never seen
+            continue
         except Rejected as exc:
             rejected.append((doc_id, f.document, exc.reason, digest, f.size_bytes))
+            continue
+        except OSError as exc:
+            rejected.append((doc_id, f.document, f"cannot read the file: {exc.strerror or type(exc).__name__}",
+                             digest, f.size_bytes))
             continue
         meta = read_metadata(decoded.text)
         docs.append((
             doc_id, f.document, meta.title, meta.published_date, meta.source, digest, f.size_bytes,
             decoded.encoding, decoded.had_bom, len(decoded.text), decoded.text,
         ))
+        if len(docs) == STAGE_BATCH:
+            parts.append(pl.DataFrame(docs, schema=DOCUMENT_SCHEMA, orient="row"))
+            docs = []
+    parts.append(pl.DataFrame(docs, schema=DOCUMENT_SCHEMA, orient="row"))
     for f, why in changes.unreadable:
         rejected.append((document_id(f.document), f.document, f"cannot read the file: {why}", None, f.size_bytes))
     return StagedDocuments(
-        documents=pl.DataFrame(docs, schema=DOCUMENT_SCHEMA, orient="row"),
+        documents=pl.concat(parts, rechunk=False),
         rejected=pl.DataFrame(rejected, schema=REJECTED_SCHEMA, orient="row"),
         removed=changes.removed,
         unchanged=changes.unchanged,
