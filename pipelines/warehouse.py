@@ -223,8 +223,10 @@ def load(path: Path, batch: LoadBatch, fail_after: str | None = None) -> dict[st
         try:
             ensure_schema(con)
             for name, frame in frames.items():
-                # Spilled frames (pipelines/spool.py) are streamed from their Parquet parts.
-                con.register(name, frame.for_duckdb() if hasattr(frame, "for_duckdb") else frame)
+                if hasattr(frame, "register_in"):   # spilled frames (pipelines/spool.py): their Parquet parts
+                    frame.register_in(con, name)
+                else:
+                    con.register(name, frame)
             con.execute("begin transaction")
             try:
                 for step in _LOAD_STEPS:

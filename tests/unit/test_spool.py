@@ -59,3 +59,16 @@ def test_folders_of_dead_runs_are_swept(tmp_path):
     live.mkdir()
     spool.Spool(str(tmp_path))
     assert not orphan.exists() and live.exists()
+
+
+def test_duckdb_reads_the_parts_through_a_temporary_view(tmp_path):
+    import duckdb
+
+    out = spool.spool_extraction(_docs(3), spool.Spool(str(tmp_path)), workers=1)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    for name in ("metric_facts", "unparsed_mentions"):   # one with parts, one without
+        out.frames[name].register_in(con, f"staged_{name}")
+        assert con.execute(f"select count(*) from staged_{name}").fetchall() == [(out.frames[name].height,)]
+    # Temporary: the warehouse file never keeps a view of a spool folder.
+    assert con.execute("select temporary from duckdb_views() where view_name = 'staged_metric_facts'").fetchall() \
+        == [(True,)]
