@@ -75,10 +75,7 @@ class Spool:
         root = Path(parent or tempfile.gettempdir())
         _remove_orphans(root)
         self.folder = Path(tempfile.mkdtemp(prefix=f"{SPOOL_PREFIX}{os.getpid()}-", dir=root))
-        self._cleanup = weakref.finalize(self, shutil.rmtree, self.folder, True)
-
-    def remove(self) -> None:
-        self._cleanup()
+        weakref.finalize(self, shutil.rmtree, self.folder, True)
 
 
 def _remove_orphans(root: Path) -> None:
