@@ -423,10 +423,12 @@ def scaling_summary(runs: dict[int, dict[str, Any]]) -> dict[str, Any]:
 
 
 def extraction_alone(sample: list[Document]) -> dict[str, Any]:
-    """`extract_document` on one core, then `extract_documents` (its process pool) on all cores."""
+    """`extract_document` on one core, then `spool_extraction` (the run's process pool: extract,
+    check, validate, write Parquet) on all cores."""
     import polars as pl
 
-    from pipelines.extract.document import POOL_MIN_CHARACTERS, extract_document, extract_documents
+    from pipelines.extract.document import extract_document
+    from pipelines.spool import POOL_MIN_CHARACTERS, Spool, spool_extraction
 
     characters = sum(len(d.text) for d in sample)
     failures: dict[str, int] = {}
@@ -441,12 +443,13 @@ def extraction_alone(sample: list[Document]) -> dict[str, Any]:
     single = time.perf_counter() - started
 
     frame = pl.DataFrame({
-        "document_id": [d.name for d in sample], "text": [d.text for d in sample],
-        "published_date": [d.published for d in sample], "characters": [len(d.text) for d in sample],
+        "document_id": [d.name for d in sample], "document": [d.name for d in sample],
+        "text": [d.text for d in sample], "published_date": [d.published for d in sample],
+        "characters": [len(d.text) for d in sample],
     })
     workers = os.cpu_count() or 1
     started = time.perf_counter()
-    frames = extract_documents(frame, workers=workers)
+    out = spool_extraction(frame, Spool(), workers=workers)
     pooled = time.perf_counter() - started
     return {
         "documents": len(sample),
@@ -457,7 +460,7 @@ def extraction_alone(sample: list[Document]) -> dict[str, Any]:
                       "workers": workers, "pool_used": workers > 1 and characters >= POOL_MIN_CHARACTERS
                       and len(sample) > 1,
                       "speedup": round(single / pooled, 2),
-                      "rows": {k: v.height for k, v in frames.items()}},
+                      "rows": {k: v.height for k, v in out.frames.items()}},
     }
 
 
@@ -783,7 +786,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         "| --- | --- | --- | --- |",
         f"| `extract_document`, one core | {x['one_core']['seconds']} | {x['one_core']['characters_per_second']:,} "
         f"| {x['one_core']['failed_documents']} documents raised |",
-        f"| `extract_documents`, {x['all_cores']['workers']} workers | {x['all_cores']['seconds']} | "
+        f"| `spool_extraction` (extract, check, validate, write Parquet), {x['all_cores']['workers']} workers | {x['all_cores']['seconds']} | "
         f"{x['all_cores']['characters_per_second']:,} | pool {'used' if x['all_cores']['pool_used'] else 'not used'}, "
         f"speedup {x['all_cores']['speedup']}× |",
     ]
@@ -901,8 +904,8 @@ Benchmarks are measurements, not tests: the suite only keeps a smoke run of the 
   are counted once per process, so this overstates). CPU time is that of the whole process tree
   (`getrusage(RUSAGE_CHILDREN)`). Then a no-op re-run on unchanged input, then one new document
   added and a re-run. Step durations come from the run's Dagster event log.
-- **Extraction alone**: `extract_document` in-process on one core, then `extract_documents`
-  (its process pool) on all cores, on the first 16 M characters of the corpus; a cProfile of
+- **Extraction alone**: `extract_document` in-process on one core, then `spool_extraction`
+  (the run's process pool: extract, check, validate, write Parquet) on all cores, on the first 16 M characters of the corpus; a cProfile of
   `extract_document` on the first 1 M characters.
 - **Peers**: on the first 2 M characters, JioNLP's `ner.extract_money` and `ner.extract_time`
   called paragraph by paragraph (time base = the document's date), and yanbao's

@@ -33,7 +33,7 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.extract.document import FRAME_SCHEMAS, POOL_MIN_CHARACTERS, extract_frames
+from pipelines.extract.document import FRAME_SCHEMAS, extract_frames
 from pipelines.validation import QUARANTINE_SCHEMA, Validation, validate
 from schemas import (
     CompanySignalModel,
@@ -55,7 +55,13 @@ SPOOLED = {
 }
 # Frames shared across documents: small, deduplicated over the whole batch, validated once.
 SHARED = {"entities": EntityModel, "entity_aliases": EntityAliasModel}
+# The key each deduplicated frame keeps one row per (None: the whole row); periods have no model.
+_SHARED_KEYS = {"entities": "entity_id", "entity_aliases": None, "periods": "period_id"}
 FAILED_EXTRACTION = ("staged_documents", "extract_document")
+
+# Below this many characters a process pool costs more (spawn + imports) than it saves.
+POOL_MIN_CHARACTERS = 2_000_000
+MISMATCH_SCHEMA = {"document_id": pl.String, "span_start": pl.Int32, "span_end": pl.Int32, "mention": pl.String}
 
 # Documents per chunk: enough that per-chunk costs (pickling, Parquet files, pandera's setup)
 # stay small, few enough that progress is reported often and the two workers stay balanced.
@@ -136,8 +142,7 @@ class ChunkResult:
     files: dict[str, str]
     rows: dict[str, int]
     validations: dict[str, Validation]
-    shared: dict[str, pl.DataFrame]
-    periods: pl.DataFrame
+    shared: dict[str, pl.DataFrame]     # entities, entity_aliases, periods: deduplicated by the parent
     span_mismatches: pl.DataFrame
     quarantine: pl.DataFrame
 
@@ -173,9 +178,8 @@ def process_chunk(chunk_no: int, items: list[tuple[str, str, str, dt.date | None
                                        v.failures_by_check, v.failure_sample)
     return ChunkResult(
         chunk_no=chunk_no, documents=len(items), characters=sum(len(i[2]) for i in items), files=files, rows=rows,
-        validations=validations, shared={k: frames[k] for k in SHARED}, periods=frames["periods"],
-        span_mismatches=pl.concat(mismatches) if mismatches else pl.DataFrame(
-            schema={"document_id": pl.String, "span_start": pl.Int32, "span_end": pl.Int32, "mention": pl.String}),
+        validations=validations, shared={k: frames[k] for k in _SHARED_KEYS},
+        span_mismatches=pl.concat(mismatches) if mismatches else pl.DataFrame(schema=MISMATCH_SCHEMA),
         quarantine=pl.concat(quarantine),
     )
 
@@ -206,14 +210,13 @@ def spool_extraction(docs: pl.DataFrame, spool: Spool, workers: int | None = Non
 
     # Entities, aliases and periods repeat from chunk to chunk: keep one running deduplicated
     # frame of each rather than every chunk's copy (a 10,000-document run has 157 chunks).
-    shared = {name: pl.DataFrame(schema={**FRAME_SCHEMAS[name], "chunk": pl.Int32}) for name in (*SHARED, "periods")}
+    shared = {name: pl.DataFrame(schema={**FRAME_SCHEMAS[name], "chunk": pl.Int32}) for name in _SHARED_KEYS}
 
     def finished(r: ChunkResult) -> None:
-        for name in shared:
-            part = r.periods if name == "periods" else r.shared[name]
-            shared[name] = _first_per_key(name, pl.concat([shared[name], part.with_columns(chunk=pl.lit(r.chunk_no,
-                                                                                                    pl.Int32))]))
-        r.shared, r.periods = {}, r.periods.clear()
+        for name, part in r.shared.items():
+            tagged = part.with_columns(chunk=pl.lit(r.chunk_no, pl.Int32))
+            shared[name] = _first_per_key(name, pl.concat([shared[name], tagged]))
+        r.shared = {}
         results.append(r)
         if progress:
             progress(sum(x.documents for x in results), total, sum(x.characters for x in results))
@@ -237,9 +240,6 @@ def spool_extraction(docs: pl.DataFrame, spool: Spool, workers: int | None = Non
     results.sort(key=lambda r: r.chunk_no)
     return _merge(results, {name: f.drop("chunk") for name, f in shared.items()}, spool)
 
-
-# The key each shared frame is deduplicated on (None: the whole row).
-_SHARED_KEYS = {"entities": "entity_id", "entity_aliases": None, "periods": "period_id"}
 
 
 def _first_per_key(name: str, frame: pl.DataFrame) -> pl.DataFrame:
@@ -273,8 +273,8 @@ def _merge(results: list[ChunkResult], shared_frames: dict[str, pl.DataFrame], s
         quarantine.append(v.quarantine)
     return SpooledExtraction(
         frames=frames, shared=shared, periods=shared_frames["periods"], validations=validations,
-        span_mismatches=pl.concat([r.span_mismatches for r in results]) if results else pl.DataFrame(
-            schema={"document_id": pl.String, "span_start": pl.Int32, "span_end": pl.Int32, "mention": pl.String}),
+        span_mismatches=pl.concat([r.span_mismatches for r in results]) if results
+        else pl.DataFrame(schema=MISMATCH_SCHEMA),
         quarantine=pl.concat(quarantine) if quarantine else pl.DataFrame(schema=QUARANTINE_SCHEMA),
     )
 

@@ -1,9 +1,9 @@
 """Everything extracted from one document, and from a batch of documents.
 
 `extract_document` runs each finder once over the folded text and assembles the
-rows of every fact frame. `extract_documents` does it for a batch, in a process
-pool when the batch is large enough for the pool to pay for itself; rows come
-back as plain tuples and become polars frames once, at the end.
+rows of every fact frame as plain tuples; `extract_frames` turns a batch's rows
+into polars frames once, at the end. Batches are run (in a process pool when
+large) by `pipelines/spool.py`.
 """
 
 from __future__ import annotations
@@ -13,9 +13,7 @@ import hashlib
 import json
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from functools import cache
-from multiprocessing import get_context
 from typing import Any
 
 import polars as pl
@@ -30,9 +28,6 @@ from pipelines.extract.signals import find_signals, mention_index
 from pipelines.extract.spans import SpanIndex
 from pipelines.extract.textnorm import fold
 from pipelines.paths import VOCAB_DIR
-
-# Below this many characters a process pool costs more (spawn + imports) than it saves.
-POOL_MIN_CHARACTERS = 2_000_000
 
 FRAME_SCHEMAS: dict[str, dict[str, Any]] = {
     "metric_facts": {
@@ -256,38 +251,3 @@ def extract_frames(batch: list[tuple[str, str, dt.date | None]]) -> dict[str, pl
         for k, rows in rows_by_frame.items():
             merged[k].extend(rows)
     return {k: pl.DataFrame(rows, schema=FRAME_SCHEMAS[k], orient="row") for k, rows in merged.items()}
-
-
-def extract_documents(docs: pl.DataFrame, workers: int | None = None,
-                      progress=None) -> dict[str, pl.DataFrame]:
-    """Fact frames for a batch of staged documents (columns document_id, text, published_date).
-
-    `progress(done_documents, total_documents)` is called as batches finish, for run logs.
-    """
-    items = list(zip(docs["document_id"], docs["text"], docs["published_date"], strict=True))
-    total_chars = int(docs["characters"].sum()) if docs.height else 0
-    workers = workers or os.cpu_count() or 1
-    parts: list[dict[str, pl.DataFrame]] = []
-    if workers > 1 and total_chars >= POOL_MIN_CHARACTERS and len(items) > 1:
-        # Contiguous chunks of ~50 documents: small enough to report progress and balance the
-        # workers, large enough that pickling stays cheap.
-        size = max(1, min(50, len(items) // (workers * 4) or 1))
-        chunks = [items[i:i + size] for i in range(0, len(items), size)]
-        done = 0
-        # spawn, not fork: a forked child would inherit DuckDB's per-process file cache.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            for chunk, part in zip(chunks, pool.map(extract_frames, chunks), strict=True):
-                parts.append(part)
-                done += len(chunk)
-                if progress:
-                    progress(done, len(items))
-    else:
-        parts.append(extract_frames(items))
-        if progress:
-            progress(len(items), len(items))
-    frames = {k: pl.concat([p[k] for p in parts]) if parts else pl.DataFrame(schema=FRAME_SCHEMAS[k])
-              for k in FRAME_SCHEMAS}
-    frames["entities"] = frames["entities"].unique("entity_id", keep="first", maintain_order=True)
-    frames["entity_aliases"] = frames["entity_aliases"].unique(maintain_order=True)
-    frames["periods"] = frames["periods"].unique("period_id", keep="first", maintain_order=True)
-    return frames
