@@ -63,9 +63,11 @@ FAILED_EXTRACTION = ("staged_documents", "extract_document")
 POOL_MIN_CHARACTERS = 2_000_000
 MISMATCH_SCHEMA = {"document_id": pl.String, "span_start": pl.Int32, "span_end": pl.Int32, "mention": pl.String}
 
-# Documents per chunk: enough that per-chunk costs (pickling, Parquet files, pandera's setup)
-# stay small, few enough that progress is reported often and the two workers stay balanced.
-CHUNK_DOCUMENTS = 64
+# A chunk closes at this many characters or documents, whichever comes first: enough that the
+# per-chunk costs (pandera's setup is ~60 ms a chunk whatever its size, pickling, Parquet files)
+# stay a few percent, few enough that progress is reported often and the two workers stay balanced.
+CHUNK_CHARACTERS = 1_000_000
+CHUNK_DOCUMENTS = 256
 
 
 SPOOL_PREFIX = "yanbao-spool-"
@@ -178,7 +180,9 @@ def process_chunk(chunk_no: int, items: list[tuple[str, str, str, dt.date | None
                                        v.failures_by_check, v.failure_sample)
     return ChunkResult(
         chunk_no=chunk_no, documents=len(items), characters=sum(len(i[2]) for i in items), files=files, rows=rows,
-        validations=validations, shared={k: frames[k] for k in _SHARED_KEYS},
+        # Deduplicated here already (keeping first rows, as the parent does across chunks): a
+        # chunk repeats the same entities and periods document after document.
+        validations=validations, shared={k: _first_in_chunk(k, frames[k]) for k in _SHARED_KEYS},
         span_mismatches=pl.concat(mismatches) if mismatches else pl.DataFrame(schema=MISMATCH_SCHEMA),
         quarantine=pl.concat(quarantine),
     )
@@ -248,10 +252,22 @@ def _first_per_key(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort("chunk", maintain_order=True).unique(key, keep="first", maintain_order=True)
 
 
+def _first_in_chunk(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.unique(_SHARED_KEYS[name] or frame.columns, keep="first", maintain_order=True)
+
+
 def _chunks(docs: pl.DataFrame) -> Iterator[tuple[int, list[tuple]]]:
+    """Consecutive runs of documents, each closed by CHUNK_CHARACTERS or CHUNK_DOCUMENTS."""
     cols = docs.select("document_id", "document", "text", "published_date")
-    for no, start in enumerate(range(0, docs.height, CHUNK_DOCUMENTS)):
-        yield no, list(cols.slice(start, CHUNK_DOCUMENTS).iter_rows())
+    sizes = docs["characters"].to_list()
+    no = start = 0
+    while start < docs.height:
+        end, characters = start, 0
+        while end < docs.height and end - start < CHUNK_DOCUMENTS and characters < CHUNK_CHARACTERS:
+            characters += sizes[end] or 0
+            end += 1
+        yield no, list(cols.slice(start, end - start).iter_rows())
+        no, start = no + 1, end
 
 
 def _merge(results: list[ChunkResult], shared_frames: dict[str, pl.DataFrame], spool: Spool) -> SpooledExtraction:

@@ -27,6 +27,7 @@ from pipelines.extract.sentences import sentence_at, split_sentences
 from pipelines.extract.signals import find_signals, mention_index
 from pipelines.extract.spans import SpanIndex
 from pipelines.extract.textnorm import fold
+from pipelines.frames import frame_from_rows
 from pipelines.paths import VOCAB_DIR
 
 FRAME_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -250,4 +251,4 @@ def extract_frames(batch: list[tuple[str, str, dt.date | None]]) -> dict[str, pl
             continue
         for k, rows in rows_by_frame.items():
             merged[k].extend(rows)
-    return {k: pl.DataFrame(rows, schema=FRAME_SCHEMAS[k], orient="row") for k, rows in merged.items()}
+    return {k: frame_from_rows(rows, FRAME_SCHEMAS[k]) for k, rows in merged.items()}

@@ -80,8 +80,16 @@ _DATE_LABEL = re.compile(
     r"\b(?:date|published(?:\s+on)?|publication\s+date|report\s+date|dated))\s*[:：]?\s*$",
     re.IGNORECASE,
 )
-# Every _DATE_LABEL contains one of these: a line without any has no labelled date.
-_LABEL_HINT = re.compile(r"日期|时间|date|published", re.IGNORECASE)
+
+
+def _may_hold_label(folded: str) -> bool:
+    """Every _DATE_LABEL contains one of these words: a line without any has no labelled date.
+    (Substring tests: a case-blind regex costs ~70 ns a character, and most head lines have none.)"""
+    if "日期" in folded or "时间" in folded:
+        return True
+    low = folded.lower()
+    return "date" in low or "published" in low
+
 # A date line saying what the data is as of, or a span, is not the publication date.
 _NOT_PUBLICATION = re.compile(
     r"截至|截止|至|到|以来|之前|之后|期间|预计|预期|\b(?:as\s+of|through|until|since|from|to|between)\b",
@@ -98,7 +106,7 @@ def _published_date(lines: list[str]) -> datetime.date | None:
     standalone: datetime.date | None = None
     for line in lines:
         folded = fold(line)
-        may_be_labelled = _LABEL_HINT.search(folded) is not None
+        may_be_labelled = _may_hold_label(folded)
         if standalone is not None and not may_be_labelled:
             continue   # only a labelled date can still win, and this line has no label
         found = _dates_in(folded)

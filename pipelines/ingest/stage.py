@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.frames import frame_from_rows
 from pipelines.ingest.decode import Rejected, decode_report
 from pipelines.ingest.inbox import document_id, list_inbox, plan_changes
 from pipelines.ingest.metadata import read_metadata
@@ -69,9 +70,9 @@ def stage_documents(inbox: Path, known: pl.DataFrame, extractor_version: str, ma
             decoded.encoding, decoded.had_bom, len(decoded.text), decoded.text,
         ))
         if len(docs) == STAGE_BATCH:
-            parts.append(pl.DataFrame(docs, schema=DOCUMENT_SCHEMA, orient="row"))
+            parts.append(frame_from_rows(docs, DOCUMENT_SCHEMA))
             docs = []
-    parts.append(pl.DataFrame(docs, schema=DOCUMENT_SCHEMA, orient="row"))
+    parts.append(frame_from_rows(docs, DOCUMENT_SCHEMA))
     for f, why in changes.unreadable:
         rejected.append((document_id(f.document), f.document, f"cannot read the file: {why}", None, f.size_bytes))
     return StagedDocuments(
