@@ -68,6 +68,9 @@ MISMATCH_SCHEMA = {"document_id": pl.String, "span_start": pl.Int32, "span_end":
 # stay a few percent, few enough that progress is reported often and the two workers stay balanced.
 CHUNK_CHARACTERS = 1_000_000
 CHUNK_DOCUMENTS = 256
+# Towards the end chunks shrink (to a share of what is left, not below this), so that the
+# workers finish together rather than one idling while the other works through a full chunk.
+CHUNK_MIN_CHARACTERS = 200_000
 
 
 SPOOL_PREFIX = "yanbao-spool-"
@@ -209,7 +212,7 @@ def spool_extraction(docs: pl.DataFrame, spool: Spool, workers: int | None = Non
     total = docs.height
     total_chars = int(docs["characters"].sum() or 0) if total else 0
     workers = workers or os.cpu_count() or 1
-    chunks = _chunks(docs)
+    chunks = _chunks(docs, workers)
     results: list[ChunkResult] = []
 
     # Entities, aliases and periods repeat from chunk to chunk: keep one running deduplicated
@@ -256,18 +259,20 @@ def _first_in_chunk(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.unique(_SHARED_KEYS[name] or frame.columns, keep="first", maintain_order=True)
 
 
-def _chunks(docs: pl.DataFrame) -> Iterator[tuple[int, list[tuple]]]:
-    """Consecutive runs of documents, each closed by CHUNK_CHARACTERS or CHUNK_DOCUMENTS."""
+def _chunks(docs: pl.DataFrame, workers: int = 1) -> Iterator[tuple[int, list[tuple]]]:
+    """Consecutive runs of documents, each closed by a character budget or CHUNK_DOCUMENTS."""
     cols = docs.select("document_id", "document", "text", "published_date")
-    sizes = docs["characters"].to_list()
+    sizes = [n or 0 for n in docs["characters"].to_list()]
+    remaining = sum(sizes)
     no = start = 0
     while start < docs.height:
+        budget = max(CHUNK_MIN_CHARACTERS, min(CHUNK_CHARACTERS, remaining // (2 * workers)))
         end, characters = start, 0
-        while end < docs.height and end - start < CHUNK_DOCUMENTS and characters < CHUNK_CHARACTERS:
-            characters += sizes[end] or 0
+        while end < docs.height and end - start < CHUNK_DOCUMENTS and characters < budget:
+            characters += sizes[end]
             end += 1
         yield no, list(cols.slice(start, end - start).iter_rows())
-        no, start = no + 1, end
+        no, start, remaining = no + 1, end, remaining - characters
 
 
 def _merge(results: list[ChunkResult], shared_frames: dict[str, pl.DataFrame], spool: Spool) -> SpooledExtraction:
