@@ -57,6 +57,7 @@ import csv
 import functools
 import re
 import string
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
@@ -96,13 +97,18 @@ _CANDIDATE = re.compile(
 # tried at every position of the text: finding the next such character first, then matching
 # _CANDIDATE there unless it is a digit, is the same search, much cheaper over long runs of text.
 # `comma` marks a numeral with a comma in it (a thousands separator or a list comma).
-_CANDIDATE_START = re.compile(
-    rf"[翻数几上{_ZN}0-9](?:(?<=[0-9])[0-9]*(?P<comma>,[0-9]+)?(?:,[0-9]+)*(?:\.[0-9]+)*)?")
+# `_lexicon().scan` is this regex with the unit glued to an Arabic numeral appended (see there).
+# 数几上 start a candidate only before a magnitude word (数百万, 上千) and 翻 only in 翻番/翻倍, the
+# only forms _CANDIDATE reads there: the lookbehinds pass over 数据, 以上, 翻译 in C.
+_CANDIDATE_START_PATTERN = (
+    rf"[翻数几上{_ZN}0-9](?<![数几上](?![十百千万亿]))(?<!翻(?!了?[一两二三四]?番|倍))"
+    r"(?:(?<=[0-9])[0-9]*(?P<comma>,[0-9]+)?(?:,[0-9]+)*(?:\.[0-9]+)*{tail})?")
 _AMOUNT_AT = re.compile(rf"(?P<ar>[0-9]+(?:,[0-9]+)*(?:\.[0-9]+)*)|(?P<zh>[{_ZN}]+(?:点[{_ZD}]+)?)")
 # Between a number and its unit: approximate markers and one Chinese magnitude word.
+_MAGNITUDE_WORDS = "万亿|千亿|百亿|十亿|千万|百万|十万|万|亿|千|百|兆|萬|億"
 _TAIL_ZH = re.compile(
     r"[ \t]{0,2}(?P<mod1>多|余|几|来|\+)?[ \t]?"
-    r"(?P<mag>万亿|千亿|百亿|十亿|千万|百万|十万|万|亿|千|百|兆|萬|億)?(?P<mod2>多|余)?"
+    rf"(?P<mag>{_MAGNITUDE_WORDS})?(?P<mod2>多|余)?"
 )
 _TAIL_EN = re.compile(
     r"[ \t]?(?P<emag>thousand|million|billion|trillion|crores?|lakhs?|bn|mn|mln|tn|trn|mm|cr|k|m|b)(?![a-z])")
@@ -180,6 +186,12 @@ class _Lexicon(NamedTuple):
     comparator_before_chars: frozenset[str]       # _prefix_comparator
     comparator_after_chars: frozenset[str]        # _suffix_comparator (the character right after)
     currency_before_chars: frozenset[str]         # _currency_before
+    # _CANDIDATE_START_PATTERN with the unit glued to an Arabic numeral (12.5%, 3亿元, 40家), matched in C
+    # by the scan itself (see _glued_mention), and the characters before such a numeral that send
+    # it to _number_mention instead.
+    scan: re.Pattern[str]
+    glued_before_stop: frozenset[str]
+    spaced_before_chars: frozenset[str]           # the same, before spaces ahead of the number
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -237,6 +249,10 @@ def _lexicon() -> _Lexicon:
         else:
             after[_lower(r["surface"])] = (r["comparator"], _split(r["not_followed_by"]))
     context = {_lower(r["surface"]): r["standalone"] == "yes" for r in _rows("number_context.csv")}
+    context_last = frozenset(w[-1] for w in context)
+    context_before_chars = _SPACES | _ASCII_LETTERS | frozenset("#_@&-./:") | context_last
+    comparator_before_chars = _SPACES | frozenset(w[-1] for w in before)
+    currency_before_chars = _SPACES | frozenset(c[-1] for c in currencies)
     return _Lexicon(
         by_first={k: tuple(sorted(v, reverse=True)) for k, v in by_first.items()},
         # The fields _lookup tests sit beside each lexeme: unpacking is cheaper than attribute reads.
@@ -259,11 +275,50 @@ def _lexicon() -> _Lexicon:
         currency_by_last=_by_last_char(tuple(sorted(currencies, key=len, reverse=True))),
         not_counted=frozenset(r["surface"] for r in noun_rows if r["kind"] == "not_counted"),
         not_modifier=frozenset(r["surface"] for r in noun_rows if r["kind"] == "not_modifier"),
-        context_before_chars=_SPACES | _ASCII_LETTERS | frozenset("#_@&-./:") | frozenset(w[-1] for w in context),
-        comparator_before_chars=_SPACES | frozenset(w[-1] for w in before),
+        context_before_chars=context_before_chars,
+        comparator_before_chars=comparator_before_chars,
         comparator_after_chars=_SPACES | frozenset(w[0] for w in after),
-        currency_before_chars=_SPACES | frozenset(c[-1] for c in currencies),
+        currency_before_chars=currency_before_chars,
+        scan=re.compile(_CANDIDATE_START_PATTERN.format(tail=_glued_tail_pattern(table))),
+        # A label, code or name (_blocked_by_context), an operand (_OPERATORS), a sign, a currency
+        # sign or code, or the n of `between`: each makes _number_mention read more than the number.
+        glued_before_stop=(context_before_chars | _OPERATORS | frozenset("+-负") | currency_before_chars
+                           | _BETWEEN_LAST),
+        # Before spaces ahead of the number: the last character of a label (图 3, TOP 3: either case),
+        # of a currency sign or code (USD 3), or of `between`.
+        spaced_before_chars=frozenset("".join(context_last) + "".join(context_last).upper()
+                                      + "".join(c[-1] for c in currencies) + "nN"),
     )
+
+
+def _glued_tail_pattern(keys: Iterable[str]) -> str:
+    """What _read_amount finds glued to an Arabic numeral in the usual case, as a regex on `lowered`.
+
+    Either a unit surface right after the number (the longest, as _lookup takes it), or one Chinese
+    magnitude word (the first alternative of _TAIL_ZH that fits: atomic, no backtracking to a
+    shorter one) followed by a unit surface with no 多/余 between. The surfaces form a trie, each
+    node trying its longer continuations before ending there, so the first match is the longest
+    surface; a surface ending in an ASCII letter must end the word, as in _lookup. Case and
+    blockers are left to _glued_mention.
+    """
+    root: dict = {}
+    for key in keys:
+        node = root
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = key
+
+    def branch(node: dict) -> str:
+        alts = [re.escape(ch) + branch(child) for ch, child in node.items() if ch != ""]
+        if "" in node:
+            alts.append("(?![a-z])" if node[""][-1] in _ASCII_LETTERS else "")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    # The class of first characters rejects most text in one test, where the trie tries a branch
+    # per first character.
+    trie = "(?=[" + re.escape("".join(sorted({key[0] for key in root}))) + "])" + branch(root)
+    return (rf"(?P<tail>[ \t]{{0,2}}+(?:(?P<unit>{trie})"
+            rf"|(?>(?P<mag>{_MAGNITUDE_WORDS}))(?![多余])(?P<munit>{trie})))?")
 
 
 # Floats whose repr is exactly a power of ten (1e8 is '100000000.0', 0.01 is '0.01') -> the
@@ -616,29 +671,40 @@ def find_quantities(text: str, *, folded: str | None = None
     unparsed: list[UnparsedMention] = []
     consumed = 0
     pos = 0
-    find_start, match = _CANDIDATE_START.search, _CANDIDATE.match
+    # The scan runs on `lowered`, where the glued unit is matched: the numerals themselves have no
+    # ASCII letters, so it finds the same candidates as on `folded`.
+    find_start, match = lex.scan.search, _CANDIDATE.match
     follow_chars, currency_last_chars = lex.follow_chars, lex.currency_last_chars
     while True:
-        # _CANDIDATE.search(folded, pos), in steps (see _CANDIDATE_START).
-        start = find_start(folded, pos)
+        # _CANDIDATE.search(folded, pos), in steps (see _CANDIDATE_START_PATTERN).
+        start = find_start(lowered, pos)
         if start is None:
             break
         s = start.start()
         if "0" <= folded[s] <= "9":
             m, kind = start, "ar"
+            pos = m.start("tail")    # the end of the numeral, when a unit is glued to it
+            if pos < 0:
+                pos = m.end()
+            elif s >= consumed and m["comma"] is None:
+                result = _glued_mention(lex, folded, lowered, text, m, s, pos)
+                if result is not None:
+                    found.append(result)
+                    consumed = pos = result.end
+                    continue
         else:
             m = match(folded, s)
             if m is None:
                 pos = s + 1
                 continue
             kind = m.lastgroup
-        pos = m.end()
+            pos = m.end()
         if s < consumed:
             continue
         core_end = pos
         if kind == "ar" and m["comma"] is not None and "，" in text[s:pos] and text[s].isascii():
             # ASCII digits around a full-width comma: a Chinese list (100，200 家); resume after the comma.
-            core_end = s + m.group().index(",")
+            core_end = m.start("comma")
             pos = core_end + 1
         if kind == "fan":
             result = _special(lex, text, lowered, s, m.end(), 100.0 if m["fan"] == "翻倍"
@@ -656,8 +722,8 @@ def find_quantities(text: str, *, folded: str | None = None
             # currency sign before them: leave before reading anything else.
             following = lowered[core_end:core_end + 1]
             spaced = following in _SPACES
-            if spaced:
-                q = _skip_spaces(lowered, core_end)
+            if spaced:    # _skip_spaces(lowered, core_end), inline: at most two spaces
+                q = core_end + 2 if lowered[core_end + 1:core_end + 2] in _SPACES else core_end + 1
                 following = lowered[q:q + 1]
             if following not in follow_chars:
                 j = s - 1 if s > 0 and folded[s - 1] in _SPACES else s    # one space before a currency sign
@@ -738,6 +804,125 @@ def _with_list_heads(folded: str, text: str, found: list[QuantityMention]) -> li
         if out is not None:
             out.append(q)
     return found if out is None else out
+
+
+# Before the numeral, right before it or before the spaces ahead of it: anything that makes
+# _number_mention read more than the number and its unit (see _glued_mention).
+# After the numeral (past any spaces): arithmetic, a fraction or slash list, an accounting bracket,
+# a quarter (2024Q3). After the unit: a range connector (_CONNECTOR) or a rate (元/吨, 元每股).
+_GLUED_NUMERAL_STOP = _ARITHMETIC_FIRST | frozenset("/)q")
+_GLUED_AFTER_STOP = frozenset("-~至到") | _RATE_FIRST
+
+
+def _glued_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.Match[str], s: int, e: int
+                   ) -> QuantityMention | None:
+    """The usual mention in one step: Arabic digits at [s, e) with a unit right after (12.5%, 3 亿元, 40家).
+
+    The scan has matched the unit (see _glued_tail_pattern). This gives exactly what
+    _number_mention would, but only where none of its other rules can apply; None hands the
+    candidate to _number_mention, which then reads it from scratch.
+    """
+    start = s
+    if s and folded[s - 1] in lex.glued_before_stop:
+        start = _glued_start(lex, folded, lowered, s)
+        if start < 0:
+            return None
+    mag = m["mag"]
+    if mag is None:
+        key = m["unit"]
+        unit_start = written_start = m.start("unit")
+    else:
+        key, unit_start = m["munit"], m.start("munit")
+        written_start = m.start("mag")
+    if lowered[written_start] in _GLUED_NUMERAL_STOP:
+        return None
+    end = m.end()
+    after = lowered[end:end + 1]
+    spaced = after in _SPACES
+    if spaced:
+        q = _skip_spaces(lowered, end)
+        after = lowered[q:q + 1]
+    if after in _GLUED_AFTER_STOP:
+        return None
+    # _lookup's choice among the lexemes of that surface.
+    for lx, exact, blockers in lex.table[key]:
+        if exact and folded[unit_start:end] != lx.surface:
+            continue
+        if blockers and folded.startswith(blockers, end):
+            continue
+        break
+    else:
+        return None    # _lookup would try a shorter surface
+    _, kind, canonical, multiplier, family, counted, _, _, condition = lx
+    if condition:
+        return None    # a unit allowed only in some contexts (_unit_allowed)
+    if kind != "unit":
+        if mag is None and unit_start > e and e - s <= 2:
+            return None    # a count after a short number and spaces: maybe a list marker
+        if kind == "classifier" and _lookup(lex, folded, lowered, end + 1 if spaced else end) is not None:
+            return None    # a noun or text unit may follow the classifier (_read_unit)
+    # The scan matched digits and decimal parts, no comma: parse_arabic reads them unless there is
+    # more than one decimal point (unparsed). Most numerals come once: no cache.
+    core = folded[s:e]
+    if core.count(".") > 1:
+        return None
+    value = float(core)
+    if mag is not None:
+        if mag == "兆" and family != "money":
+            return None    # unparsed: ambiguous
+        value = _scale(value, magnitude_value(mag) or 1.0)
+    sign = -1.0 if start < s and folded[start] != "+" else 1.0
+    if multiplier != 1.0 or sign != 1.0:
+        value = _mul(sign, value, multiplier)
+    if abs(value) > lex.max_value.get(canonical, 1e18):
+        return None    # unparsed: implausible
+    comparator = (_suffix_comparator(lex, lowered, end) if lowered[end:end + 1] in lex.comparator_after_chars
+                  else None)
+    if comparator is None and start > 0 and lowered[start - 1] in lex.comparator_before_chars:
+        comparator, _ = _prefix_comparator(lex, lowered, start)
+    return _new_mention((start, end, text[start:end], value, None, canonical, comparator or "=",
+                         counted if canonical == "count" else None, text[written_start:end].strip()))
+
+
+def _glued_start(lex: _Lexicon, folded: str, lowered: str, s: int) -> int:
+    """Where _glued_mention's mention starts, at a sign before s or at s; -1 when _number_mention must read it.
+
+    Only spaces or a sign (+5%, -3亿元, 负2%) may stand before the number; after them, neither a label
+    (图 3), a currency sign or code (USD 3) nor `between`: the same tests _number_mention makes.
+    """
+    before = folded[s - 1]
+    if before in _SPACES:
+        j = _skip_spaces_back(folded, s)
+        if j == 0 or folded[j - 1] not in lex.spaced_before_chars:
+            return s    # the usual case: no label, currency code or `between` can end there
+        if _blocked_by_context(lex, folded, lowered, s):
+            return -1
+        start = s
+    elif before in "+-负":
+        if before in lex.context_by_last:
+            return -1    # a label ending in the sign (none today)
+        if before == "+":
+            j = _skip_spaces_back(folded, s - 1)
+            if j > 0 and (folded[j - 1].isdigit() or folded[j - 1] == ")"):
+                return -1    # 1+1=2: an operand of arithmetic
+        elif before == "-" and s >= 2 and (folded[s - 2].isdigit() or folded[s - 2].isascii()
+                                           and folded[s - 2].isalnum()):
+            return -1    # GPT-4, 2024-3: a name or a date, not a sign
+        start = s - 1
+    else:
+        return -1
+    if start > 0 and folded[start - 1] in lex.currency_before_chars and _currency_before(lex, folded, start):
+        return -1
+    if start > 6 and lowered[start - 1] in _BETWEEN_LAST \
+            and lowered.endswith("between", 0, _skip_spaces_back(lowered, start)):
+        return -1
+    return start
+    if start > 0 and folded[start - 1] in lex.currency_before_chars and _currency_before(lex, folded, start):
+        return -1
+    if start > 6 and lowered[start - 1] in _BETWEEN_LAST \
+            and lowered.endswith("between", 0, _skip_spaces_back(lowered, start)):
+        return -1
+    return start
 
 
 def _special(lex: _Lexicon, text: str, lowered: str, s: int, e: int, value: float, unit: str
