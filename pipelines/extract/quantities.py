@@ -1227,7 +1227,9 @@ def _slash_list(lex: _Lexicon, folded: str, lowered: str, text: str, s: int, e: 
     items = [(s, e)] + [(x.start(), x.end()) for x in _SLASH_ITEM.finditer(folded, lm.start(), lm.end())]
     if len(items) == 2:
         a, b = folded[items[0][0]:items[0][1]], folded[items[1][0]:items[1][1]].lstrip("+-")
-        if "." not in a + b and int(a) < int(b):
+        # parse_arabic, not int(): an item may carry separators, well formed (1,234) or not (1,23).
+        low, high = parse_arabic(a.lstrip("+-")), parse_arabic(b)
+        if low is None or high is None or ("." not in a + b and low < high):
             return None
     last_s, last_e = items[-1]
     core_s = last_s + 1 if folded[last_s] in "+-" else last_s

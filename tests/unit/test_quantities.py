@@ -630,3 +630,10 @@ def test_unit_written_once_after_a_list(text, expected):
     """A list whose unit is written only after its last item: every item takes that unit."""
     got = [(q.surface, q.value, q.unit) for q in find_quantities(text)[0]]
     assert [(s, pytest.approx(v), u) for s, v, u in expected] == got
+
+
+@pytest.mark.parametrize("text", ["比例为1,23/4元", "单价1,234/5,678元", "分别为12,5/3,1倍"])
+def test_slash_list_with_separators_never_raises(text):
+    # A malformed separator (1,23) once reached int() and failed the whole document.
+    quantities, _ = find_quantities(text)
+    assert all(text[q.start:q.end] == q.surface for q in quantities)
