@@ -219,7 +219,10 @@ def _date(y: int, m: int, d: int) -> dt.date | None:
 
 
 def _last_day(y: int, m: int) -> int:
-    return calendar.monthrange(y, m)[1]
+    # calendar.monthrange(y, m)[1] without the weekday it also computes.
+    if not 1 <= m <= 12:
+        raise ValueError(f"month must be in 1..12, got {m}")
+    return 29 if m == 2 and calendar.isleap(y) else calendar.mdays[m]
 
 
 def _month_span(y: int, m1: int, m2: int | None = None, y2: int | None = None) -> tuple[dt.date, dt.date]:
@@ -978,13 +981,23 @@ def _start_test(pattern: str) -> re.Pattern[str] | None:
     return re.compile("|".join(sorted("".join(t) for t in found)))
 
 
+class _Hit(NamedTuple):
+    """What find_periods needs about one branch of a _Dispatch regex when that branch matched."""
+
+    branch: _Branch
+    groups: tuple[int, ...]   # the branch's own group, then its inner groups, as indices in the regex
+    names: tuple[str, ...]    # their unprefixed names ("" for the branch's own group)
+    stated: tuple[str, ...]   # its keys of a stated year (_STATED_KEYS)
+    years: tuple[str, ...]    # its keys that name a year (_YEAR_KEYS)
+    checked: bool             # _context_allows has something to look at for this branch
+    yearless: bool            # a form that may name no year (read against its sentence)
+
+
 class _Dispatch(NamedTuple):
     """The branches that could match at positions starting with one prefix, as one regex."""
 
     regex: re.Pattern[str]
-    keys: dict[str, dict[str, int]]   # branch -> its group names (unprefixed) -> group index
-    stated: dict[str, tuple[int, ...]]   # branch -> its groups of a stated year (_STATED_KEYS)
-    years: dict[str, tuple[int, ...]]    # branch -> its groups that name a year (_YEAR_KEYS)
+    hits: dict[str, _Hit]   # branch name (m.lastgroup) -> what to read from its match
 
 
 class _Compiled(NamedTuple):
@@ -1004,15 +1017,19 @@ def _dispatch(compiled: _Compiled, prefix: str) -> _Dispatch | None:
         found = None
     elif (found := compiled.by_branches.get(names)) is None:
         regex = re.compile("|".join(part for name, part, _test in compiled.parts if name in names))
-        keys: dict[str, dict[str, int]] = {name: {} for name in names}
+        keys: dict[str, dict[str, int]] = {name: {"": regex.groupindex[name]} for name in names}
         for group, idx in regex.groupindex.items():
             branch, sep, key = group.partition("__")
             if sep:
                 keys[branch][key] = idx
-        found = compiled.by_branches[names] = _Dispatch(
-            regex, keys,
-            {name: tuple(k[key] for key in _STATED_KEYS if key in k) for name, k in keys.items()},
-            {name: tuple(k[key] for key in _YEAR_KEYS if key in k) for name, k in keys.items()})
+        hits = {}
+        for name, k in keys.items():
+            br = compiled.branches[name]
+            hits[name] = _Hit(
+                br, tuple(k.values()), tuple(k),
+                tuple(key for key in _STATED_KEYS if key in k), tuple(key for key in _YEAR_KEYS if key in k),
+                br.may_be_bare or "ry" in k or name in _CHECKED, br.may_be_bare or name in _YEARLESS_EN)
+        found = compiled.by_branches[names] = _Dispatch(regex, hits)
     if len(compiled.by_prefix) > 200_000:  # a bound on memory for a long-running process
         compiled.by_prefix.clear()
     compiled.by_prefix[prefix] = found
@@ -1035,16 +1052,20 @@ def _compiled() -> _Compiled:
     # a digit run, an ASCII word or a few Chinese words, and is followed by a short, known
     # continuation, so the full pattern is only tried where this cheap scan says it could fit.
     v = _vocab()
-    english = _alternation([c for c, r in v.cues.items() if r != "asof"] + list(v.month_names))
-    months = _alternation(list(v.month_names))
+    english = _trie([c for c, r in v.cues.items() if r != "asof"] + list(v.month_names))
+    months = _trie(list(v.month_names))
     # The leading class lets the scan reject most characters of Chinese prose with one test.
     first_chars = "".join(sorted({w[0] for w in v.relative_years} | set("同半上下前后年过最未近第一二三四五六七八九十单")))
+    # The scan below has already checked that a digit (a letter) here follows no digit (no
+    # letter). A form alternative that starts with a literal or a class is passed over at once
+    # where its first character does not fit; the words are in tries (_trie), so a letter is
+    # compared with a few branches, not with every word.
     forms = (
-        r"(?<![0-9])[0-9]{1,4}(?=[ \t]*[年月日号季至到~\-/.一二三四全整上下前后第中半财財单]|[A-Za-z]|[ \t]+[0-9A-Za-z])"
+        r"[0-9][0-9]{0,3}(?=[ \t]*[年月日号季至到~\-/.一二三四全整上下前后第中半财財单]|[A-Za-z]|[ \t]+[0-9A-Za-z])"
         # The lookahead adds nothing to what matches (every English form starts with a letter)
         # but lets the engine pass over the English forms at once elsewhere.
-        rf"|(?=[A-Za-z])(?<![A-Za-z])(?:[QH][1-4]|FY|CY|TTM|LTM|YTD|(?:{english})\.?,?(?=[ \t]*[0-9])"
-        rf"|(?:{months})\.?(?=[ \t]*-|[ \t]+(?:to|through)[ \t])"
+        rf"|(?=[A-Za-z])(?:[QH][1-4]|FY|CY|TTM|LTM|YTD|{english}\.?,?(?=[ \t]*[0-9])"
+        rf"|{months}\.?(?=[ \t]*-|[ \t]+(?:to|through)[ \t])"
         r"|(?i:first|second|third|fourth)(?=[ -](?i:quarter|half|three|six|nine)(?![A-Za-z]))"
         r"|(?i:between|from)(?=[ \t]+(?:19|20)[0-9][0-9])|(?i:this|last|next)(?=[ \t]+(?i:year))"
         r"|(?i:full)(?=[ -](?i:year))"
@@ -1065,6 +1086,30 @@ def _compiled() -> _Compiled:
     return _Compiled(candidates, branches, asof, "".join({c[-1] for c in asof}), tuple(parts), {}, {})
 
 
+def _trie(words: list[str]) -> str:
+    """A regex for any of `words` that tries them in the order _alternation does (longest
+    first) but shares their common beginnings, so the engine compares a character with each
+    distinct next character instead of with every word."""
+    root: dict[str, Any] = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}   # a word ends here
+
+    def regex(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + regex(child) for ch, child in node.items() if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" not in node:
+            return body
+        # A word ends here and longer ones go on: the longer ones first (greedy ?).
+        return f"(?:{body})?"
+
+    return regex(root)
+
+
 def _prev_char(folded: str, pos: int) -> tuple[str, str]:
     """The character right before `pos` and the last non-space one before it."""
     immediate = folded[pos - 1] if pos > 0 else ""
@@ -1072,10 +1117,9 @@ def _prev_char(folded: str, pos: int) -> tuple[str, str]:
     return immediate, (stripped[-1] if stripped else "")
 
 
-def _context_allows(folded: str, br: _Branch, m: re.Match[str], get: Getter, stated: tuple[int, ...]) -> bool:
+def _context_allows(folded: str, br: _Branch, start: int, end: int, get: Getter, stated: tuple[str, ...]) -> bool:
     """Reject forms whose neighbours show a duration, a count or a longer word. `stated` are
-    the groups of `m` that hold a stated year."""
-    start = m.start()
+    the keys of the form's groups that hold a stated year."""
     immediate, nonspace = _prev_char(folded, start)
     rel = _vocab().relative_years
     word = get("rw") if br.name == "relative_word" else get("ry")
@@ -1083,11 +1127,11 @@ def _context_allows(folded: str, br: _Branch, m: re.Match[str], get: Getter, sta
         r = rel[word]
         if (immediate and immediate in r.deny_prev) or (nonspace and nonspace in r.deny_prev):
             return False
-        after = folded[m.end():m.end() + 1]
+        after = folded[end:end + 1]
         if br.name == "relative_word" and after and after in r.deny_next:
             return False
         return True
-    if br.may_be_bare and not any(map(m.group, stated)):
+    if br.may_be_bare and not any(map(get, stated)):
         deny = _BARE_YEAR_DENY if get("bare") else _BARE_DENY
         return not (nonspace and nonspace in deny)
     if br.name == "relative_span" and get("rw") == "近":
@@ -1179,6 +1223,8 @@ def _resolve_same_periods(mentions: list[PeriodMention], folded: str, pending: l
 _STATED_KEYS = ("y", "y_b", "yy", "yy_b", "cy")
 _YEAR_KEYS = (*_STATED_KEYS, "ry", "rw", "lay")
 _YEARLESS_EN = frozenset({"en_quarter", "en_half", "en_full_year", "en_months", "q_bare", "cn_fiscal_quarter_bare"})
+# Branches that _context_allows checks besides the year-less ones and those with a relative year (ry).
+_CHECKED = frozenset({"relative_word", "relative_span", "same_period"})
 _CONTAINED = "其中"
 
 
@@ -1199,7 +1245,9 @@ def find_periods(text: str, doc_date: dt.date | None,
     if folded is None:
         folded = fold(text)
     compiled = _compiled()
-    branches, by_prefix = compiled.branches, compiled.by_prefix
+    by_prefix = compiled.by_prefix
+    asof_cues, asof_ends = compiled.asof_cues, compiled.asof_ends
+    n = len(folded)
     out: list[PeriodMention] = []
     pending: list[_Pending] = []
     last_end = 0
@@ -1209,51 +1257,51 @@ def find_periods(text: str, doc_date: dt.date | None,
         pos = c.start()
         if pos < form_end:
             continue
-        form_end = c.end("form")
+        form_end = c.end(1)   # group 1: "form"
         if pos < last_end:
             continue
         head = folded[pos:pos + _PREFIX_LEN]
-        dispatch = by_prefix[head] if head in by_prefix else _dispatch(compiled, head)
+        dispatch = by_prefix.get(head, by_prefix)
+        if dispatch is by_prefix:
+            dispatch = _dispatch(compiled, head)
         if dispatch is None:
             continue
         m = dispatch.regex.match(folded, pos)
         if m is None:
             continue
-        name = m.lastgroup
-        br = branches[name]
-        prefix = name + "__"
-
-        def get(key: str, m: re.Match[str] = m, keys: dict[str, int] = dispatch.keys[name]) -> str | None:
-            idx = keys.get(key)
-            return m.group(idx) if idx else None
+        hit = dispatch.hits[m.lastgroup]
+        br = hit.branch
+        # The values of the branch's groups, once: `get` is then a plain dict lookup.
+        get = dict(zip(hit.names, map(m.group, hit.groups), strict=True)).get
+        start, end = m.span()
 
         # A span that fails (2023年2月29日, 2022-2021 年, 目前年产能) is consumed whole: a
         # shorter form inside it (2月29日 read in the document year) would be a wrong guess.
-        last_end = max(last_end, m.end())
-        if not _context_allows(folded, br, m, get, dispatch.stated[name]):
+        if end > last_end:
+            last_end = end
+        if hit.checked and not _context_allows(folded, br, start, end, get, hit.stated):
             continue
-        yearless = (br.may_be_bare or name in _YEARLESS_EN) and not any(map(m.group, dispatch.years[name]))
-        ctx = base_ctx
-        anchor = _anchor_year(out, folded, m.start()) if yearless else None
+        yearless = hit.yearless and not any(map(get, hit.years))
+        anchor = _anchor_year(out, folded, start) if yearless else None
         try:
-            res = br.resolve(get, doc_date, ctx)
+            res = br.resolve(get, doc_date, base_ctx)
             if anchor is not None and (res is None or (doc_date is not None and res.period_start > doc_date)
-                                       or _CONTAINED in folded[anchor[1]:m.start()]):
+                                       or _CONTAINED in folded[anchor[1]:start]):
                 # No document date, a document-year reading in the future, or 其中 (a part of the
                 # period just stated): the sentence's own year is the better reading.
-                res = br.resolve(get, doc_date, ctx._replace(anchor_year=anchor[0])) or res
+                res = br.resolve(get, doc_date, base_ctx._replace(anchor_year=anchor[0])) or res
         except (KeyError, ValueError):
             res = None
         if res is None:
             if yearless and doc_date is None:
-                pending.append(_Pending(m.start(), m.end(), br, get))
+                pending.append(_Pending(start, end, br, get))
             continue
-        start, end = m.span()
+        name = br.name
         # "in 2024": the cue only marks the number as a year and stays out of the surface.
-        if br.name == "en_cue" and _vocab().cues[get("cue")] == "year_context":
-            start = m.start(prefix + "y")
+        if name == "en_cue" and _vocab().cues[get("cue")] == "year_context":
+            start = m.start(hit.groups[hit.names.index("y")])
         status = None
-        if end < len(folded) and folded[end] in _STATUS and folded[end - 1].isdigit():
+        if end < n and folded[end] in _STATUS and folded[end - 1].isdigit():
             after = folded[end + 1:end + 2]
             a_share = folded[end] == "A" and folded[end + 1:end + 4].lstrip(" \t")[:1] == "股"
             if not (after.isascii() and after.isalnum()) and not a_share:
@@ -1262,7 +1310,11 @@ def find_periods(text: str, doc_date: dt.date | None,
         ps, pe, kind, rel = res
         if kind == _SAME_PERIOD and get("y"):
             ps = dt.date(int(get("y")), 1, 1)   # the stated year, read by _resolve_same_periods
-        asof = _asof_start(folded, start, compiled.asof_cues, compiled.asof_ends)
+        # Most periods follow no as-of cue: only look when the character before could end one.
+        # ("" at the text's start: _asof_start then finds nothing.)
+        before = folded[start - 1:start]
+        asof = _asof_start(folded, start, asof_cues, asof_ends) \
+            if before in asof_ends or before in " \t" else None
         if asof is not None and name in _ENDED:
             start = asof
         elif asof is not None and kind not in ("since", "ttm", "trailing", "coming", _SAME_PERIOD):
@@ -1272,7 +1324,8 @@ def find_periods(text: str, doc_date: dt.date | None,
         if kind == _SAME_PERIOD:
             has_same_period = True
         out.append(PeriodMention(start, end, text[start:end], ps, pe, kind, status, rel))
-        last_end = max(last_end, end)
+        if end > last_end:
+            last_end = end
     return _resolve_same_periods(out, folded, pending, doc_date, base_ctx) if has_same_period else out
 
 
