@@ -26,7 +26,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from functools import cache
+from functools import cache, partial
 from typing import NamedTuple
 
 from pipelines.extract import metrics as metric_rules
@@ -37,12 +37,28 @@ from pipelines.paths import VOCAB_DIR
 
 # Organizations whose usual role is to report numbers about others.
 SOURCE_ROLES = frozenset({"media", "research", "source"})
-_SOURCE_BEFORE = re.compile(r"(?:根据|据|来自|援引|引用|according to|per)\s*$", re.IGNORECASE)
+_SOURCE_WORDS = ("根据", "据", "来自", "援引", "引用", "according to", "per")
+_SOURCE_BEFORE = re.compile(f"(?:{'|'.join(map(re.escape, _SOURCE_WORDS))})\\s*$", re.IGNORECASE)
 _SOURCE_AFTER = re.compile(r"^\s*(?:报道|统计|数据|测算|预测|显示|调研|报告|研究|指出|表示|称)")
-_COMPARISON_BEFORE = re.compile(r"(?:仅为|为|相比|对比|比|较|超过|不及|than|vs\.?|versus)\s*$", re.IGNORECASE)
+_COMPARISON_WORDS = ("仅为", "为", "相比", "对比", "比", "较", "超过", "不及", "than", "vs", "vs.", "versus")
+_COMPARISON_BEFORE = re.compile(f"(?:{'|'.join(map(re.escape, _COMPARISON_WORDS))})\\s*$", re.IGNORECASE)
+
+
+def _last_characters(words: Sequence[str]) -> frozenset[str]:
+    """The characters a match of `(?:words)\\s*$` (case-insensitive) can end on before its
+    spaces: each word's last letter in either case, and the letters IGNORECASE also takes for
+    an i, k or s (metrics.CASE_TWINS)."""
+    return frozenset(c for w in words for c in (w[-1].lower(), w[-1].upper())) | frozenset("\u0130\u0131\u017f\u212a")
+
+
+# Most text before an entity ends on none of these: then neither regex can match there.
+_SOURCE_LAST = _last_characters(_SOURCE_WORDS)
+_COMPARISON_LAST = _last_characters(_COMPARISON_WORDS)
 
 _COMPANY_ANAPHOR = re.compile(r"(?:该公司|公司|其|旗下|本公司|该企业|the company|its)")
 _PLACE_ANAPHOR = re.compile(r"(?:本市|该市|全市|本省|该省|全省|本区|我市|我省)")
+# Either kind: most sentences hold none, and then no clause of theirs refers to a topic.
+_ANAPHOR = re.compile(f"{_COMPANY_ANAPHOR.pattern}|{_PLACE_ANAPHOR.pattern}")
 _TITLE = re.compile(r"【[^【】\n]*】|《[^《》\n]*》|「[^「」\n]*」")
 
 
@@ -96,6 +112,10 @@ class MetricFact(NamedTuple):
     status: str
     sentence_start: int
     sentence_end: int
+
+
+# tuple.__new__ directly: a NamedTuple's own __new__ is a Python function, called once per fact.
+_new_fact = partial(tuple.__new__, MetricFact)
 
 
 # `1 token 大约相当于 1.5-2 个汉字`: the 1 is the unit side of a conversion, not a fact.
@@ -226,10 +246,10 @@ class _Context:
 
 def _eligible_subject(ctx: _Context, e: EntityMention) -> bool:
     before = ctx.folded[max(0, e.start - 6):e.start]
-    after = ctx.folded[e.end:e.end + 4]
-    if _SOURCE_BEFORE.search(before) and _SOURCE_AFTER.search(after):
+    last = before.rstrip()[-1:]       # (str.isspace is re's \s)
+    if last in _SOURCE_LAST and _SOURCE_BEFORE.search(before) and _SOURCE_AFTER.search(ctx.folded[e.end:e.end + 4]):
         return False
-    return not _COMPARISON_BEFORE.search(before)
+    return not (last in _COMPARISON_LAST and _COMPARISON_BEFORE.search(before))
 
 
 def _subject_in(ctx: _Context, start: int, end: int, topic: EntityMention | None) -> EntityMention | None:
@@ -273,8 +293,10 @@ def _topic_before(ctx: _Context, para_start: int, pos: int, kinds: tuple[str, ..
 
 
 def _status(ctx: _Context, sentence: Sentence, clause: tuple[int, int], q_start: int,
-            period: PeriodMention | None, paragraph_target: bool, time_cues: bool = True) -> str:
-    """`time_cues`: False when folded[clause[0]:q_start] is known to hold no _TIME_CUES word."""
+            period: PeriodMention | None, paragraph_target: bool, time_cues: bool = True,
+            time_cued: bool = True) -> str:
+    """`time_cues`: False when folded[clause[0]:q_start] is known to hold no _TIME_CUES word;
+    `time_cued` False when the whole sentence is known to hold none."""
     f = ctx.folded
     cue_text, c0 = ctx.cue_text, clause[0]
     if time_cues:
@@ -286,7 +308,7 @@ def _status(ctx: _Context, sentence: Sentence, clause: tuple[int, int], q_start:
             return "estimate"
     # Earlier clauses are the same for every quantity of the clause (and there are none before
     # the first).
-    if c0 > sentence.start:
+    if time_cued and c0 > sentence.start:
         earlier = ctx.sentence_cues.get(c0)
         if earlier is None:
             earlier = ctx.sentence_cues[c0] = (ctx.search_target(cue_text, sentence.start, c0) is not None,
@@ -411,13 +433,14 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
     parts: list[tuple[int, int]] = []
     ends: list[int] = []
     unit_class = metric_rules.unit_class
-    run: list[EntityMention] = []      # subjects of a 分别 enumeration, in order
-    run_metrics: list[str] = []        # metrics of a 分别 enumeration (`毛利率和净利率分别为…和…`)
+    run: Sequence[EntityMention] = ()  # subjects of a 分别 enumeration, in order
+    run_metrics: Sequence[str] = ()    # metrics of a 分别 enumeration (`毛利率和净利率分别为…和…`)
     run_index = 0
     sentence_starts = ctx.sentence_starts
     sentence: Sentence | None = None
     cues: list[tuple[int, int, str]] = []
     has_respectively = False
+    time_cued = anaphoric = False
     for q in quantities:
         q_start = q.start
         i = bisect.bisect_right(sentence_starts, q_start) - 1      # sentence_at, inlined
@@ -438,6 +461,10 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
                 cues = cue_cache[clauses_of] = text_cues.within(sentence.start, sentence.end)
             # Few sentences hold 分别: one search of the sentence spares one per quantity.
             has_respectively = _RESPECTIVELY.search(folded, sentence.start, sentence.end) is not None
+            # Nor do most hold a time cue (目标, 预计, 目前…): then no stretch of it does, and the
+            # searches of clause starts for one (_head_fact, _status) are spared.
+            time_cued = ctx.search_time_cue(ctx.cue_text, sentence.start, sentence.end) is not None
+            anaphoric = _ANAPHOR.search(folded, sentence.start, sentence.end) is not None
         k = min(bisect.bisect_right(ends, q_start), len(parts) - 1)   # the clause holding q, else the last
         clause = parts[k]
         q_class = unit_class(q.unit)
@@ -449,13 +476,13 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
             if run_index < len(run_metrics):
                 fact = fact._replace(metric=run_metrics[run_index])
         else:
-            run, run_metrics, run_index = [], [], 0
+            run, run_metrics, run_index = (), (), 0
             respectively = has_respectively and _RESPECTIVELY.search(folded, clause[0], q_start)
             if respectively:
                 run = _entity_list_before(ctx, sentence, respectively.start())
                 if len(run) < 2:
-                    run = []
-            fact = _head_fact(ctx, q, sentence, parts, k, cues, doc_topic, doc_period)
+                    run = ()
+            fact = _head_fact(ctx, q, sentence, parts, k, cues, doc_topic, doc_period, time_cued, anaphoric)
             if run:
                 fact = fact._replace(subject_id=run[0].entity_id)
             if respectively:
@@ -468,7 +495,7 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
 
 
 def _enumeration_member(q: QuantityMention, head_q: QuantityMention, head: MetricFact,
-                        run: list[EntityMention], index: int) -> MetricFact:
+                        run: Sequence[EntityMention], index: int) -> MetricFact:
     value, value_high = q.value, q.value_high
     explicit_sign = q.surface.lstrip()[:1] in "+-" or value < 0
     if head.value < 0 <= head_q.value and not explicit_sign:   # the head was signed by a decline word
@@ -498,13 +525,15 @@ def _paragraph_target(ctx: _Context, para: int, sentence_start: int) -> PeriodMe
 
 def _head_fact(ctx: _Context, q: QuantityMention, sentence: Sentence, parts: Sequence[tuple[int, int]], k: int,
                cues: list[tuple[int, int, str]], doc_topic: EntityMention | None,
-               doc_period: PeriodMention | None) -> MetricFact:
+               doc_period: PeriodMention | None, time_cued: bool = True, anaphoric: bool = True) -> MetricFact:
+    """`time_cued`: False when the sentence holds no _TIME_CUES word; `anaphoric` False when it
+    holds no _ANAPHOR word."""
     folded = ctx.folded
     clause = parts[k]
     c0 = clause[0]
     q_start, q_end = q.start, q.end
     s_start = sentence.start
-    time_cues = ctx.search_time_cue(ctx.cue_text, c0, q_start) is not None
+    time_cues = time_cued and ctx.search_time_cue(ctx.cue_text, c0, q_start) is not None
 
     # Subject: this clause, else the nearest earlier clause of the sentence that names one,
     # else the paragraph topic, else the company the whole report is about. Only the first
@@ -515,13 +544,15 @@ def _head_fact(ctx: _Context, q: QuantityMention, sentence: Sentence, parts: Seq
         topic = ctx.topics.get(c0, _UNSET)
         if topic is _UNSET:
             topic = ctx.topics[c0] = _topic_before(ctx, ctx.paragraph_start(s_start), c0) or doc_topic
-        subject = _anaphor_in(ctx, c0, q_start, topic)
+        # Without an anaphor in the sentence, no clause of it refers to the topic.
+        referent = topic if anaphoric else None
+        subject = _anaphor_in(ctx, c0, q_start, referent)
         if subject is None:
             subject = ctx.earlier_subjects.get(c0, _UNSET)
             if subject is _UNSET:
                 subject = None
                 for c_start, c_end in reversed(parts[:k]):
-                    subject = _subject_in(ctx, c_start, c_end, topic)
+                    subject = _subject_in(ctx, c_start, c_end, referent)
                     if subject is not None:
                         break
                 ctx.earlier_subjects[c0] = subject
@@ -561,12 +592,12 @@ def _head_fact(ctx: _Context, q: QuantityMention, sentence: Sentence, parts: Seq
     value, value_high = q.value, q.value_high
     if metric in ctx.sign_flippable:     # (signed leaves every other metric's value as it is)
         value, value_high = metric_rules.signed(metric, folded, c0, q_start, value, value_high)
-    status = _status(ctx, sentence, clause, q_start, period, paragraph_target, time_cues)
-    return MetricFact(
+    status = _status(ctx, sentence, clause, q_start, period, paragraph_target, time_cues, time_cued)
+    return _new_fact((
         q_start, q_end, q.surface,                                  # span_start, span_end, mention
         subject.entity_id if subject else None, metric,             # subject_id, metric
         value, value_high, q.unit, q.comparator, q.counted,         # value .. counted
         period.period_start if period else None,                    # period_start
         period.period_end if period else None,                      # period_end
         status, s_start, sentence.end,                              # status, sentence_start, sentence_end
-    )
+    ))
