@@ -42,6 +42,8 @@ from pipelines.extract.signals import (
     LEADING_PREFIX,
     MentionIndex,
     SignalLexicon,
+    english_word_starts,
+    finditer_at,
     guarded,
     load_signal_lexicon,
     mention_index,
@@ -145,6 +147,14 @@ class EventVocabulary:
         self.english_trigger = re.compile(
             f"(?=[{firsts}])(?<![A-Za-z-])(?:{word_trie(variants)})(?![A-Za-z-])"
         ) if english else None
+        # Where an English trigger can start: `_trigger_matches` runs `english_trigger` only there.
+        self.english_trigger_starts = english_word_starts(variants) if english else None
+        # Whether no trigger can run across a sentence end, so that scanning sentences alone finds
+        # the matches a whole-text scan finds there: `sentences.py` ends a sentence only at
+        # punctuation (kept in the sentence), a line break or a spaced bullet dash, and a trigger of
+        # letters and inner spaces contains none of them nor starts in the gap after one.
+        self.sentence_local = all(t == t.strip() and all(ch.isalnum() or ch == " " for ch in t)
+                                  for t in self.rules_for)
 
 
 def _cue_pattern(cues: list[str]) -> re.Pattern[str]:
@@ -224,11 +234,14 @@ def find_events(
     brackets = _Brackets(folded)
     dating = [p for p in index.periods if _dates_event(index, p) and not brackets.inside(p.start)]
     ctx = _Context(folded, index, lexicon, brackets, dating, [p.start for p in dating])
+    # Every date `_event_period` can give starts in the trigger's sentence: only the sentences where a
+    # dating period starts (about half the text) can state an event, and only there are triggers sought.
+    dated = _dated_sentences(index, ctx.period_starts)
     out: list[EventMention] = []
     seen_in_clause: set[tuple[int, str | None, dt.date, dt.date]] = set()
     last_subject: tuple[int, EntityMention] | None = None   # (sentence start, subject) of the last event
 
-    for m in _trigger_matches(vocab, folded):
+    for m in _trigger_matches(vocab, folded, dated):
         t0, t1 = m.span()
         english = m.group().isascii()
         if brackets.inside(t0) or index.overlaps_entity(t0, t1):
@@ -280,13 +293,38 @@ def find_events(
     return out
 
 
-def _trigger_matches(vocab: EventVocabulary, folded: str) -> list[re.Match[str]]:
-    """Chinese and English trigger matches in text order."""
-    found = list(vocab.trigger.finditer(folded))
-    if vocab.english_trigger is not None:
-        english = list(vocab.english_trigger.finditer(folded))
-        if english:
-            found = sorted(found + english, key=lambda m: m.start())
+def _dated_sentences(index: MentionIndex, period_starts: list[int]) -> list[tuple[int, int]]:
+    """The runs of consecutive sentences in which one of the (sorted) periods starts, as (start, end)."""
+    sentences, starts = index.sentences, index.sentence_starts
+    runs: list[tuple[int, int]] = []
+    last = -2
+    for pos in period_starts:
+        i = bisect.bisect_right(starts, pos) - 1
+        if i < 0 or i == last or pos >= sentences[i].end:
+            continue
+        if i == last + 1:
+            runs[-1] = (runs[-1][0], sentences[i].end)
+        else:
+            runs.append((sentences[i].start, sentences[i].end))
+        last = i
+    return runs
+
+
+def _trigger_matches(vocab: EventVocabulary, folded: str, spans: list[tuple[int, int]]) -> list[re.Match[str]]:
+    """Chinese and English trigger matches in text order, in `spans` (runs of sentences) at least.
+
+    When no trigger can run across a sentence end (`sentence_local`), a scan of the spans alone
+    finds the whole text's matches there; else the whole text is scanned (a trigger elsewhere finds
+    no date and is dropped).
+    """
+    english = vocab.english_trigger
+    found: list[re.Match[str]] = []
+    for lo, hi in spans if vocab.sentence_local else [(0, len(folded))]:
+        found.extend(vocab.trigger.finditer(folded, lo, hi))
+        if english is not None:
+            found.extend(finditer_at(english, vocab.english_trigger_starts, folded, lo, hi))
+    if english is not None:
+        found.sort(key=lambda m: m.start())
     return found
 
 
@@ -358,7 +396,7 @@ def _subject(
     if chosen is not None:
         return chosen, chosen.start
     pre = ctx.folded[cs:t0]
-    if ctx.lexicon.group.search(pre) or len(ctx.index.leftover(cs, t0, ctx.lexicon)) > _SUBJECTLESS_MAX:
+    if ctx.lexicon.group.search(pre) or ctx.index.leftover_exceeds(cs, t0, _SUBJECTLESS_MAX, ctx.lexicon):
         return None, None
     if previous is not None:
         return previous, None
