@@ -67,8 +67,8 @@ MISMATCH_SCHEMA = {"document_id": pl.String, "span_start": pl.Int32, "span_end":
 # A chunk closes at this many characters or documents, whichever comes first: enough that the
 # per-chunk costs (pandera's setup is ~60 ms a chunk whatever its size, pickling, Parquet files)
 # stay a few percent, few enough that progress is reported often and the two workers stay balanced.
-CHUNK_CHARACTERS = 2_000_000
-CHUNK_DOCUMENTS = 512
+CHUNK_CHARACTERS = 1_000_000
+CHUNK_DOCUMENTS = 256
 # Towards the end chunks shrink (to a share of what is left, not below this), so that the
 # workers finish together rather than one idling while the other works through a full chunk.
 CHUNK_MIN_CHARACTERS = 200_000
