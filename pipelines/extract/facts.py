@@ -55,8 +55,10 @@ def _last_characters(words: Sequence[str]) -> frozenset[str]:
 _SOURCE_LAST = _last_characters(_SOURCE_WORDS)
 _COMPARISON_LAST = _last_characters(_COMPARISON_WORDS)
 
-_COMPANY_ANAPHOR = re.compile(r"(?:该公司|公司|其|旗下|本公司|该企业|the company|its)")
-_PLACE_ANAPHOR = re.compile(r"(?:本市|该市|全市|本省|该省|全省|本区|我市|我省)")
+# Bare alternations of words, not wrapped in a group: `re` then skips straight to the words'
+# first characters rather than trying every alternative at every position (4x on a sentence).
+_COMPANY_ANAPHOR = re.compile(r"该公司|公司|其|旗下|本公司|该企业|the company|its")
+_PLACE_ANAPHOR = re.compile(r"本市|该市|全市|本省|该省|全省|本区|我市|我省")
 # Either kind: most sentences hold none, and then no clause of theirs refers to a topic.
 _ANAPHOR = re.compile(f"{_COMPANY_ANAPHOR.pattern}|{_PLACE_ANAPHOR.pattern}")
 _TITLE = re.compile(r"【[^【】\n]*】|《[^《》\n]*》|「[^「」\n]*」")
@@ -257,10 +259,13 @@ def _subject_in(ctx: _Context, start: int, end: int, topic: EntityMention | None
     return _entity_in(ctx, start, end) or _anaphor_in(ctx, start, end, topic)
 
 
-def _entity_in(ctx: _Context, start: int, end: int) -> EntityMention | None:
-    """The first eligible entity inside folded[start:end]."""
+def _entity_in(ctx: _Context, start: int, end: int, first: int | None = None) -> EntityMention | None:
+    """The first eligible entity inside folded[start:end]; `first`: the index of the first entity
+    starting at or after `start`, when the caller has it."""
     entities, eligible, starts = ctx.entities, ctx._eligible, ctx.entity_starts
-    for i in range(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)):
+    if first is None:
+        first = bisect.bisect_left(starts, start)
+    for i in range(first, bisect.bisect_left(starts, end)):
         e = entities[i]
         if e.end <= end:
             ok = eligible[i]
@@ -341,7 +346,9 @@ _REPORTING_KINDS = frozenset({"quarter", "half", "year", "ytd", "fiscal_quarter"
 # `较去年同期增长101.8%`: the period after 较/than is what the figure is compared with, not its own.
 _COMPARED_WITH = re.compile(r"(?:较|比|相比|相较|对比|同比|比起|than|versus|vs\.?|compared (?:with|to))\s*(?:于)?\s*$",
                             re.IGNORECASE)
-_BASE_BEFORE = re.compile(r"(?:由|从|from)\s*$", re.IGNORECASE)
+_BASE_WORDS = ("由", "从", "from")
+_BASE_BEFORE = re.compile(f"(?:{'|'.join(_BASE_WORDS)})\\s*$", re.IGNORECASE)
+_BASE_LAST = _last_characters(_BASE_WORDS)
 _CHANGE_TO_AFTER = re.compile(r"\s*(?:的)?\s*(?:(?:增|降|减|升|提高|提升|下降|上升|增长|增加|减少|降低|回落|扩大|收窄)\w{0,2}?)?\s*(?:至|到|to)\s*", re.IGNORECASE)
 
 
@@ -423,7 +430,6 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
         return []
     ctx = _Context(text, folded, sentences, entities, periods, entity_roles, doc_date)
     facts: list[MetricFact] = []
-    cue_cache: dict[int, list[tuple[int, int, str]]] = {}
     # Metric cue words, scanned only in the sentences that hold quantities.
     text_cues = metric_rules.TextCues(folded, ctx.lowered)
     prev_q: QuantityMention | None = None
@@ -456,9 +462,7 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
             parts = clauses(folded, sentence)
             ends = [end for _, end in parts]
             clauses_of = sentence.start
-            cues = cue_cache.get(clauses_of)
-            if cues is None:
-                cues = cue_cache[clauses_of] = text_cues.within(sentence.start, sentence.end)
+            cues = text_cues.within(sentence.start, sentence.end)
             # Few sentences hold 分别: one search of the sentence spares one per quantity.
             has_respectively = _RESPECTIVELY.search(folded, sentence.start, sentence.end) is not None
             # Nor do most hold a time cue (目标, 预计, 目前…): then no stretch of it does, and the
@@ -482,7 +486,7 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
                 run = _entity_list_before(ctx, sentence, respectively.start())
                 if len(run) < 2:
                     run = ()
-            fact = _head_fact(ctx, q, sentence, parts, k, cues, doc_topic, doc_period, time_cued, anaphoric)
+            fact = _head_fact(ctx, q, q_class, sentence, parts, k, cues, doc_topic, doc_period, time_cued, anaphoric)
             if run:
                 fact = fact._replace(subject_id=run[0].entity_id)
             if respectively:
@@ -523,8 +527,8 @@ def _paragraph_target(ctx: _Context, para: int, sentence_start: int) -> PeriodMe
     return None
 
 
-def _head_fact(ctx: _Context, q: QuantityMention, sentence: Sentence, parts: Sequence[tuple[int, int]], k: int,
-               cues: list[tuple[int, int, str]], doc_topic: EntityMention | None,
+def _head_fact(ctx: _Context, q: QuantityMention, q_class: str, sentence: Sentence,
+               parts: Sequence[tuple[int, int]], k: int, cues: list[tuple[int, int, str]], doc_topic: EntityMention | None,
                doc_period: PeriodMention | None, time_cued: bool = True, anaphoric: bool = True) -> MetricFact:
     """`time_cued`: False when the sentence holds no _TIME_CUES word; `anaphoric` False when it
     holds no _ANAPHOR word."""
@@ -539,7 +543,10 @@ def _head_fact(ctx: _Context, q: QuantityMention, sentence: Sentence, parts: Seq
     # else the paragraph topic, else the company the whole report is about. Only the first
     # step depends on the quantity; the others are worked out once per clause, and the topic
     # only when the clause names no subject before the number.
-    subject = _entity_in(ctx, c0, q_start)
+    entity_starts = ctx.entity_starts
+    first = bisect.bisect_left(entity_starts, c0)
+    # Most clauses name no entity before the number: then there is nothing to look through.
+    subject = _entity_in(ctx, c0, q_start, first) if first < len(entity_starts) and entity_starts[first] < q_start else None
     if subject is None:
         topic = ctx.topics.get(c0, _UNSET)
         if topic is _UNSET:
@@ -573,7 +580,8 @@ def _head_fact(ctx: _Context, q: QuantityMention, sentence: Sentence, parts: Seq
                 break
     # `人均薪酬由61.82万元降至53.14万元`: the value after 由/从 is the comparison base, a year
     # before the period the sentence reports (when the base's own period is not stated).
-    if period is not None and _BASE_BEFORE.search(folded, max(c0, q_start - 3), q_start) \
+    if period is not None and metric_rules.ends_on(folded, max(c0, q_start - 3), q_start, _BASE_LAST) \
+            and _BASE_BEFORE.search(folded, max(c0, q_start - 3), q_start) \
             and _CHANGE_TO_AFTER.match(folded, q_end) and period.kind in _REPORTING_KINDS:
         period = _year_earlier(period)
     paragraph_target = False
@@ -586,9 +594,8 @@ def _head_fact(ctx: _Context, q: QuantityMention, sentence: Sentence, parts: Seq
         if period is None:
             period = doc_period
 
-    metric = metric_rules.choose_metric(folded, clause, q_start, q_end, q.unit, q.counted,
-                                        cues, sentence_start=s_start,
-                                        signed=q.surface.lstrip()[:1] in "+-")
+    metric = metric_rules.choose_class_metric(folded, c0, clause[1], q_start, q_end, q_class, q.counted,
+                                              cues, s_start, q.surface.lstrip()[:1] in "+-")
     value, value_high = q.value, q.value_high
     if metric in ctx.sign_flippable:     # (signed leaves every other metric's value as it is)
         value, value_high = metric_rules.signed(metric, folded, c0, q_start, value, value_high)

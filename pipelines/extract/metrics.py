@@ -28,12 +28,30 @@ SIGN_DISTANCE = 2        # an explicit +/- on a percent (`营收434亿元(+20.08
 # '提升至 67%' states a level reached, not a rate of growth: a growth verb followed
 # by 至/到 stops being a growth cue.
 _LEVEL_REACHED = re.compile(r"(?:提升|提高|增长|上升|下降|降低|增加|减少|扩大|降|升)(?:至|到)\s*$")
+_DECLINE_WORDS = ("下降", "下滑", "减少", "降低", "回落", "下跌", "大跌", "缩减", "萎缩", "收窄", "跌幅", "降幅", "跌", "降",
+                  "减", "decline", "declines", "declined", "decrease", "decreased", "fell", "dropped", "down", "lower")
+_DECLINE_FILLERS = ("了", "约", "达", "为", "超过", "超", "逾", "近", "达到", "高达", ":", "by", "about", "of")
 _DECLINE = re.compile(
     r"(?:下降|下滑|减少|降低|回落|下跌|大跌|缩减|萎缩|收窄|跌幅|降幅|跌|降|减|decline[ds]?|decreased?|fell|dropped|down|lower)"
     r"\s*(?:了|约|达|为|超过|超|逾|近|达到|高达|:|by|about|of)?\s*$",
     re.IGNORECASE,
 )
+_LOSS_WORDS = ("亏损", "净亏损", "亏", "loss of", "net loss")
+_LOSS_FILLERS = ("了", "约", "达", "超过", "逾", "近")
 _LOSS = re.compile(r"(?:亏损|净亏损|亏|loss of|net loss)\s*(?:了|约|达|超过|逾|近)?\s*$", re.IGNORECASE)
+
+
+def _last_characters(*words: tuple[str, ...]) -> frozenset[str]:
+    """The characters a match of `(?:words)\\s*(?:fillers)?\\s*$` (case-insensitive) can end on
+    before its spaces: each word's last letter in either case, and the letters IGNORECASE also
+    takes for an i, k or s (CASE_TWINS)."""
+    return frozenset(c for ws in words for w in ws for c in (w[-1].lower(), w[-1].upper())) | \
+        frozenset("\u0130\u0131\u017f\u212a")
+
+
+# Most stretches before a number end on none of these: then the regex above cannot match there.
+_DECLINE_LAST = _last_characters(_DECLINE_WORDS, _DECLINE_FILLERS)
+_LOSS_LAST = _last_characters(_LOSS_WORDS, _LOSS_FILLERS)
 
 
 @dataclass(frozen=True)
@@ -166,14 +184,15 @@ class TextCues:
             self.lowered = folded.lower()
         self._all: list[tuple[int, int, str]] | None = None
         self._all_starts: list[int] = []
+        # (looked up once: `within` runs for every sentence that holds a quantity)
+        self._chinese, self._english = _cue_index()[0], _lowered_english()
+        (self._zh_chars, self._zh_longest), (self._en_chars, self._en_longest) = _cue_characters()
 
     def within(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """The whole-text scan's cue words lying inside folded[start:end], sorted by position."""
         if self._all is None and self.lowered is not None:
-            chinese, _, _ = _cue_index()
-            zh, en = _cue_characters()
-            found = _scan_from_safe_start(chinese, self.folded, start, end, *zh)
-            english = _scan_from_safe_start(_lowered_english(), self.lowered, start, end, *en)
+            found = _scan_from_safe_start(self._chinese, self.folded, start, end, self._zh_chars, self._zh_longest)
+            english = _scan_from_safe_start(self._english, self.lowered, start, end, self._en_chars, self._en_longest)
             if found is not None and english is not None:
                 if english:      # (the Chinese cues are already in order)
                     found += english
@@ -226,40 +245,72 @@ def _candidates(uclass: str) -> dict[str, tuple[tuple[int, str, tuple[str, ...]]
             for word, metrics in _cue_index()[2].items()}
 
 
+# A candidate metric of a cue: its tie-break key after the distance, (-len(word), vocabulary
+# order, metric); its counted nouns; and whether it is a growth metric.
+_Candidate = tuple[tuple[int, int, str], tuple[str, ...], bool]
+
+
+@cache
+def _ranked_candidates(uclass: str) -> dict[str, tuple[_Candidate, ...]]:
+    """_candidates(uclass) ready for choose_metric's comparisons: the words without any left
+    out, and each word's metrics best first (they share the cue's distance)."""
+    return {word: tuple(sorted(((-len(word), rank, metric), nouns, metric in _GROWTH_METRICS)
+                               for rank, metric, nouns in found))
+            for word, found in _candidates(uclass).items() if found}
+
+
+def ends_on(folded: str, start: int, end: int, last: frozenset[str] | str) -> bool:
+    """Whether folded[start:end], trailing whitespace aside, ends on a character in `last`: what a
+    match of `(?:words)\\s*$` needs (str.isspace is re's \\s); most stretches fail it at once."""
+    j = end - 1
+    while j >= start and folded[j].isspace():
+        j -= 1
+    return j >= start and folded[j] in last
+
+
 def choose_metric(folded: str, clause: tuple[int, int], q_start: int, q_end: int, unit: str,
                   counted: str | None, cues: list[tuple[int, int, str]], sentence_start: int | None = None,
                   signed: bool = False) -> str:
     """The metric key for a quantity at folded[q_start:q_end] inside `clause`; `cues` sorted by
     position, as cues_in gives them."""
-    uclass = unit_class(unit)
-    best: tuple[int, int, int, str] | None = None  # (distance, -len(word), vocab order, metric)
-    clause_start, clause_end = clause
-    level_reached = _LEVEL_REACHED.search(folded, clause_start, q_start) is not None
+    return choose_class_metric(folded, clause[0], clause[1], q_start, q_end, unit_class(unit), counted,
+                               cues, sentence_start, signed)
+
+
+def choose_class_metric(folded: str, clause_start: int, clause_end: int, q_start: int, q_end: int,
+                        uclass: str, counted: str | None, cues: list[tuple[int, int, str]],
+                        sentence_start: int | None = None, signed: bool = False) -> str:
+    """choose_metric with the unit class worked out."""
+    # The best so far is (distance, (-len(word), vocab order, metric)); the distance decides first.
+    best_distance: int | None = None
+    best: tuple[int, int, str] = (0, 0, "")
+    level_reached = ends_on(folded, clause_start, q_start, "至到") and \
+        _LEVEL_REACHED.search(folded, clause_start, q_start) is not None
     earliest = clause_start if sentence_start is None else sentence_start
     # A count names its own noun: `43,354项` is not a head count however near 人员 is.
     own_noun = counted if uclass == "count" and counted else None
-    candidates = _candidates(uclass)
     longest = _longest_cue()
     # Only cues starting in [earliest, q_end + AFTER_WINDOW] can name the quantity. They are read
     # nearest first: once a cue starts so far before the number that no cue from there back can
     # come as close as the best so far (allowing for the longest word), the rest cannot win.
-    lo = bisect.bisect_left(cues, (earliest,))
-    hi = bisect.bisect_left(cues, (q_end + AFTER_WINDOW + 1,))
-    for i in range(hi - 1, lo - 1, -1):
+    ranked = _ranked_candidates(uclass)
+    lo = bisect.bisect_left(cues, (earliest,)) if cues and cues[0][0] < earliest else 0
+    for i in range(bisect.bisect_left(cues, (q_end + AFTER_WINDOW + 1,)) - 1, lo - 1, -1):
         c_start, c_end, word = cues[i]
+        candidates = ranked.get(word)
+        if candidates is None:      # (names no metric of the class)
+            continue
         if c_start < clause_start:
-            if best is not None and q_start - c_start - longest + EARLIER_CLAUSE_PENALTY > best[0]:
+            if best_distance is not None and q_start - c_start - longest + EARLIER_CLAUSE_PENALTY > best_distance:
                 break
-            if c_end > clause_end or not candidates[word]:
+            if c_end > clause_end:
                 continue
             distance = q_start - c_end + EARLIER_CLAUSE_PENALTY
         elif c_end > clause_end:
             continue
         elif c_end <= q_start:
-            if best is not None and q_start - c_start - longest > best[0]:
+            if best_distance is not None and q_start - c_start - longest > best_distance:
                 break
-            if not candidates[word]:
-                continue
             distance = q_start - c_end
         elif c_start >= q_end:
             gap = c_start - q_end
@@ -267,27 +318,29 @@ def choose_metric(folded: str, clause: tuple[int, int], q_start: int, q_end: int
             distance = gap + 1 if gap <= 2 else gap + AFTER_PENALTY
         else:
             continue
-        length = -len(word)
-        for rank, metric, nouns in candidates[word]:
+        if best_distance is not None and distance > best_distance:
+            continue
+        for key, nouns, growth in candidates:      # best first: the first that may name it
             if own_noun and nouns and own_noun not in nouns:
                 continue
-            if level_reached and metric in _GROWTH_METRICS:
+            if level_reached and growth:
                 continue
-            key = (distance, length, rank, metric)
-            if best is None or key < best:
-                best = key
+            if best_distance is None or distance < best_distance or key < best:
+                best_distance, best = distance, key
+            break
     if signed and not level_reached and uclass in ("percent", "pp"):
-        key = (SIGN_DISTANCE, 0, _vocabulary_order()["growth_rate"], "growth_rate")
-        if best is None or key < best:
-            best = key
+        key = (0, _vocabulary_order()["growth_rate"], "growth_rate")
+        if best_distance is None or SIGN_DISTANCE < best_distance or (SIGN_DISTANCE == best_distance and key < best):
+            best_distance, best = SIGN_DISTANCE, key
     if counted and uclass == "count":
         order = _vocabulary_order()
         for m in _counted_index().get(counted, []):
-            key = (COUNTED_DISTANCE, -len(counted), order[m.metric], m.metric)
-            if best is None or key < best:
-                best = key
-    if best is not None:
-        return best[3]
+            key = (-len(counted), order[m.metric], m.metric)
+            if best_distance is None or COUNTED_DISTANCE < best_distance or (
+                    COUNTED_DISTANCE == best_distance and key < best):
+                best_distance, best = COUNTED_DISTANCE, key
+    if best_distance is not None:
+        return best[2]
     return _fallback_metric(uclass)
 
 
@@ -353,8 +406,10 @@ def signed(metric: str, folded: str, clause_start: int, q_start: int, value: flo
     """Apply the metric's sign convention: declines of growth metrics and losses are negative."""
     if value < 0:
         return value, value_high
-    negative = (_sign_rules().get(metric) == "decline_negative" and _DECLINE.search(folded, clause_start, q_start)) or (
-        metric in _LOSS_METRICS and _LOSS.search(folded, clause_start, q_start)
+    negative = (_sign_rules().get(metric) == "decline_negative" and ends_on(folded, clause_start, q_start, _DECLINE_LAST)
+                and _DECLINE.search(folded, clause_start, q_start)) or (
+        metric in _LOSS_METRICS and ends_on(folded, clause_start, q_start, _LOSS_LAST)
+        and _LOSS.search(folded, clause_start, q_start)
     )
     if not negative:
         return value, value_high
