@@ -232,7 +232,9 @@ def find_events(
         index = mention_index(text, sentences, entities, periods, folded=folded)
     folded = index.folded
     brackets = _Brackets(folded)
-    dating = [p for p in index.periods if _dates_event(index, p) and not brackets.inside(p.start)]
+    dating = [p for p in index.periods if _dates_event(index, p)]
+    if brackets.spans:
+        dating = [p for p in dating if not brackets.inside(p.start)]
     ctx = _Context(folded, index, lexicon, brackets, dating, [p.start for p in dating])
     # Every date `_event_period` can give starts in the trigger's sentence: only the sentences where a
     # dating period starts (about half the text) can state an event, and only there are triggers sought.

@@ -89,6 +89,7 @@ _NUMBER_AFTER = re.compile(r"\s*(?:了|至|为|by)?\s*[-+]?[$¥]?\d")
 
 _M = TypeVar("_M", EntityMention, PeriodMention)
 _START, _END = itemgetter(0), itemgetter(1)     # of a mention (a NamedTuple opening start, end)
+_START_END = itemgetter(0, 1)
 
 
 class SignalMention(NamedTuple):
@@ -379,9 +380,14 @@ class MentionIndex:
         spans = self._clauses.get(sent)
         if spans is None:
             spans = self._clauses[sent] = clauses(self.folded, sent)
-        # The first clause ending after `pos`; only the last clause ends at the sentence end.
-        i = bisect.bisect_right(spans, pos, key=_END)
-        return spans[i] if i < len(spans) else spans[-1]
+        return _clause_in(spans, pos)
+
+    def clauses_of(self, sent: Sentence) -> list[tuple[int, int]]:
+        """The clauses of `sent`, split once (for `_clause_in`)."""
+        spans = self._clauses.get(sent)
+        if spans is None:
+            spans = self._clauses[sent] = clauses(self.folded, sent)
+        return spans
 
     def sentence_at(self, pos: int) -> Sentence | None:
         i = bisect.bisect_right(self.sentence_starts, pos) - 1
@@ -400,8 +406,10 @@ class MentionIndex:
     def entities_in(self, lo: int, hi: int, companies_only: bool = False) -> list[EntityMention]:
         """Mentions lying wholly inside [lo, hi)."""
         items, starts = (self.companies, self.company_starts) if companies_only else (self.entities, self.entity_starts)
-        i, j = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
-        return [e for e in items[i:j] if e.end <= hi]
+        i = bisect.bisect_left(starts, lo)
+        if i == len(starts) or starts[i] >= hi:
+            return []       # none starts there (most clause heads): no second bisect, no list built
+        return [e for e in items[i:bisect.bisect_left(starts, hi, i)] if e.end <= hi]
 
     def names_company(self, lo: int, hi: int) -> bool:
         """Whether a company mention lies wholly inside [lo, hi) (`entities_in` without the list)."""
@@ -537,13 +545,13 @@ class MentionIndex:
 
     def anaphor_at_subject(self, lo: int, hi: int, lexicon: SignalLexicon) -> re.Match[str] | None:
         """An anaphor in [lo, hi) with nothing but periods and function words before it in the clause."""
-        for m in lexicon.anaphor.finditer(self.folded, lo, hi):
-            if m.group() == "其" and self.folded.startswith(("其中", "其他", "其余", "其它", "其实"), m.start()):
-                continue
-            if not self.leftover(lo, m.start(), lexicon):
-                return m
+        search, folded = lexicon.anaphor.search, self.folded
+        m = search(folded, lo, hi)
+        while m is not None and m.group() == "其" and folded.startswith(("其中", "其他", "其余", "其它", "其实"), m.start()):
+            m = search(folded, m.end(), hi)
+        if m is None or self.leftover(lo, m.start(), lexicon):
             return None
-        return None
+        return m
 
 
 def mention_index(
@@ -567,6 +575,13 @@ def _by_start_longest_first(mentions: Sequence[_M]) -> list[_M]:
     out = sorted(mentions, key=_END, reverse=True)     # reverse=True keeps ties in their order
     out.sort(key=_START)
     return out
+
+
+def _clause_in(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    """The clause of a sentence's `spans` that holds `pos`: the first ending after it (only the last
+    clause ends at the sentence end)."""
+    i = bisect.bisect_right(spans, pos, key=_END)
+    return spans[i] if i < len(spans) else spans[-1]
 
 
 def _any_within(items: list[EntityMention], starts: list[int], lo: int, hi: int) -> bool:
@@ -639,11 +654,11 @@ def _company_group(index: MentionIndex, in_clause: list[EntityMention]) -> list[
 
 def _gap_allows(index: MentionIndex, lo: int, hi: int, lexicon: SignalLexicon) -> bool:
     """Whether the text between a subject and its phrase keeps the phrase about that subject."""
-    gap = index.folded[lo:hi]
-    if lexicon.causative.search(gap) or index.names_sector(lo, hi):
+    if lexicon.causative.search(index.folded, lo, hi) or index.names_sector(lo, hi):
         return False
-    stripped = gap.lstrip()
-    limit = _EXEMPLAR_MAX_LEFTOVER if stripped.startswith(lexicon.exemplar) else _GAP_MAX_LEFTOVER
+    if hi - lo <= _GAP_MAX_LEFTOVER:
+        return True     # most gaps: too short for a leftover over either limit (the leftover is a part of the gap)
+    limit = _EXEMPLAR_MAX_LEFTOVER if index.folded[lo:hi].lstrip().startswith(lexicon.exemplar) else _GAP_MAX_LEFTOVER
     return not index.leftover_exceeds(lo, hi, limit, lexicon)
 
 
@@ -693,14 +708,23 @@ class _Periods:
     def leading(self) -> list[tuple[int, PeriodMention]]:
         """(sentence start, period) for each usable reporting period that leads its sentence
         (`2024Q1 业绩来看，…`); whether usable is asked last."""
-        index, folded, out = self.index, self.index.folded, []
+        folded, sentences, sentence_starts = self.index.folded, self.index.sentences, self.index.sentence_starts
+        leads, out = LEADING_PREFIX.fullmatch, []
         for i, p in enumerate(self.periods):
             if p.kind not in _REPORTING_KINDS:
                 continue
-            sent = index.sentence_at(p.start)
-            if sent is not None and LEADING_PREFIX.fullmatch(folded, sent.start, p.start) and self.is_usable(i):
-                if not out or out[-1][0] != sent.start:
-                    out.append((sent.start, p))
+            k = bisect.bisect_right(sentence_starts, p.start) - 1
+            if k < 0:
+                continue
+            start, end = sentences[k]
+            if p.start >= end or (out and out[-1][0] == start):
+                continue        # outside every sentence, or its sentence has its leading period already
+            # Only whitespace follows the prefix's first 10 characters (its run of up to 8 non-CJK
+            # characters and a preposition of up to 2): one character test spares most periods the regex.
+            if p.start - start > 10 and not folded[p.start - 1].isspace():
+                continue
+            if leads(folded, start, p.start) and self.is_usable(i):
+                out.append((start, p))
         return out
 
     @cached_property
@@ -792,27 +816,34 @@ def find_signals(
                     sent.start, sent.end,
                 ))
 
+    # Looked up once: the loops below run for every sentence and every phrase.
+    companies, company_starts = index.companies, index.company_starts
+    anaphor_in, verb_in, modal_in = lexicon.anaphor.search, lexicon.verb.search, lexicon.modal_word.search
+    phrases_in, verbs, after_block = lexicon.phrase.finditer, lexicon.verbs, lexicon.after_block
+    overlaps_entity, negated, negative_number = index.overlaps_entity, lexicon.negated, _NEGATIVE_NUMBER.match
     for sent in index.sentences:
-        has_company = index.names_company(sent.start, sent.end)
-        if not has_company and not lexicon.anaphor.search(folded, sent.start, sent.end):
+        s0, s1 = sent
+        if not (_any_within(companies, company_starts, s0, s1) or anaphor_in(folded, s0, s1)):
             continue
-        if not lexicon.verb.search(folded, sent.start, sent.end):
+        if not verb_in(folded, s0, s1):
             continue
         last_subjects: list[EntityMention] = []
-        last_phrase_end = sent.start
-        may_be_modal = lexicon.modal_word.search(folded, sent.start, sent.end) is not None
-        for m in lexicon.phrase.finditer(folded, sent.start, sent.end):
-            start, verb = m.start(), m.group("verb")
-            direction = lexicon.verbs[verb][0]
-            if index.overlaps_entity(start, m.end()) or lexicon.negated(folded, start, sent.start):
+        last_phrase_end = s0
+        may_be_modal = modal_in(folded, s0, s1) is not None
+        spans = index.clauses_of(sent)
+        for m in phrases_in(folded, s0, s1):
+            start, end = m.span()
+            verb = m.group("verb")
+            direction = verbs[verb][0]
+            if overlaps_entity(start, end) or negated(folded, start, s0):
                 continue
-            if folded.startswith(lexicon.after_block, m.end()):
+            if folded.startswith(after_block, end):
                 continue
-            if direction == "up" and _NEGATIVE_NUMBER.match(folded, m.end()):
+            if direction == "up" and negative_number(folded, end):
                 direction = "down"    # `同比增长-5%` is a decline written as negative growth
-            cs, _ = index.clause_at(sent, start)
+            cs = _clause_in(spans, start)[0]
             if may_be_modal and (lexicon.has_modal(lexicon.modal, folded[cs:start]) or lexicon.has_modal(
-                lexicon.forecast, folded[max(sent.start, start - _SEGMENT_CAP):cs]
+                lexicon.forecast, folded[max(s0, start - _SEGMENT_CAP):cs]
             )):
                 continue
             subjects, anchor, carried = _subjects(index, lexicon, sent, cs, start, last_subjects, last_phrase_end)
@@ -829,12 +860,12 @@ def find_signals(
                     continue
                 aspects = elided
             span_start = aspects[0][0] if aspects and aspects[0][0] >= cs else start
-            period = stated.statement_period(sent, start, m.end())
-            emit(subjects, [a[2] for a in aspects], span_start, m.end(), direction,
+            period = stated.statement_period(sent, start, end)
+            emit(subjects, [a[2] for a in aspects], span_start, end, direction,
                  lexicon.strength_of(m.group("mods"), verb), period, sent, start)
-            last_subjects, last_phrase_end = subjects, m.end()
+            last_subjects, last_phrase_end = subjects, end
     _english_signals(index, lexicon, stated, emit)
-    out.sort(key=lambda s: (s.start, s.end))
+    out.sort(key=_START_END)
     return out
 
 
