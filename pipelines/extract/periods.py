@@ -985,8 +985,11 @@ class _Hit(NamedTuple):
     """What find_periods needs about one branch of a _Dispatch regex when that branch matched."""
 
     branch: _Branch
-    groups: tuple[int, ...]   # the branch's own group, then its inner groups, as indices in the regex
-    names: tuple[str, ...]    # their unprefixed names ("" for the branch's own group)
+    # The branch's own group, then its inner groups, as indices in the regex, and their
+    # unprefixed names ("" for the branch's own group). A branch without inner groups lists its
+    # own twice, so m.group(*groups) is always a tuple.
+    groups: tuple[int, ...]
+    names: tuple[str, ...]
     stated: tuple[str, ...]   # its keys of a stated year (_STATED_KEYS)
     years: tuple[str, ...]    # its keys that name a year (_YEAR_KEYS)
     checked: bool             # _context_allows has something to look at for this branch
@@ -1008,6 +1011,7 @@ class _Compiled(NamedTuple):
     parts: tuple[tuple[str, str, re.Pattern[str] | None], ...]   # (branch, its regex part, start test)
     by_prefix: dict[str, _Dispatch | None]     # filled as prefixes are met
     by_branches: dict[tuple[str, ...], _Dispatch]
+    getters: dict[tuple[str, tuple[str | None, ...]], Getter]   # (branch, its group values) -> their reader
 
 
 def _dispatch(compiled: _Compiled, prefix: str) -> _Dispatch | None:
@@ -1025,6 +1029,8 @@ def _dispatch(compiled: _Compiled, prefix: str) -> _Dispatch | None:
         hits = {}
         for name, k in keys.items():
             br = compiled.branches[name]
+            if len(k) == 1:
+                k = {"": k[""], " ": k[""]}
             hits[name] = _Hit(
                 br, tuple(k.values()), tuple(k),
                 tuple(key for key in _STATED_KEYS if key in k), tuple(key for key in _YEAR_KEYS if key in k),
@@ -1056,20 +1062,35 @@ def _compiled() -> _Compiled:
     months = _trie(list(v.month_names))
     # The leading class lets the scan reject most characters of Chinese prose with one test.
     first_chars = "".join(sorted({w[0] for w in v.relative_years} | set("同半上下前后年过最未近第一二三四五六七八九十单")))
+    # English forms: every one starts with an ASCII letter. Only the letters they can start with
+    # are in the leading class, and a guard on their first three characters (_leads) passes over
+    # most other English words (the, revenue) before the forms are tried one by one.
+    english_forms = (
+        rf"[QH][1-4]|FY|CY|TTM|LTM|YTD|{english}\.?,?(?=[ \t]*[0-9])"
+        rf"|{months}\.?(?=[ \t]*-|[ \t]+(?:to|through)[ \t])"
+        rf"|{_ci('first second third fourth')}(?=[ -](?i:quarter|half|three|six|nine)(?![A-Za-z]))"
+        rf"|{_ci('between from')}(?=[ \t]+(?:19|20)[0-9][0-9])|{_ci('this last next')}(?=[ \t]+(?i:year))"
+        rf"|{_ci('full')}(?=[ -](?i:year))"
+        rf"|{_ci('fiscal quarter year half three six nine twelve thirteen fifty')}"
+        r"(?=[A-Za-z -]{0,14}(?i:end(?:ed|ing)))"
+    )
+    letters, english_guard = _leads(english_forms)
     # The scan below has already checked that a digit (a letter) here follows no digit (no
     # letter). A form alternative that starts with a literal or a class is passed over at once
     # where its first character does not fit; the words are in tries (_trie), so a letter is
     # compared with a few branches, not with every word.
     forms = (
-        r"[0-9][0-9]{0,3}(?=[ \t]*[年月日号季至到~\-/.一二三四全整上下前后第中半财財单]|[A-Za-z]|[ \t]+[0-9A-Za-z])"
-        # The lookahead adds nothing to what matches (every English form starts with a letter)
-        # but lets the engine pass over the English forms at once elsewhere.
-        rf"|(?=[A-Za-z])(?:[QH][1-4]|FY|CY|TTM|LTM|YTD|{english}\.?,?(?=[ \t]*[0-9])"
-        rf"|{months}\.?(?=[ \t]*-|[ \t]+(?:to|through)[ \t])"
-        r"|(?i:first|second|third|fourth)(?=[ -](?i:quarter|half|three|six|nine)(?![A-Za-z]))"
-        r"|(?i:between|from)(?=[ \t]+(?:19|20)[0-9][0-9])|(?i:this|last|next)(?=[ \t]+(?i:year))"
-        r"|(?i:full)(?=[ -](?i:year))"
-        r"|(?i:fiscal|quarter|year|half|three|six|nine|twelve|thirteen|fifty)(?=[A-Za-z -]{0,14}(?i:end(?:ed|ing))))"
+        # A digit run: a stated year (19xx, 20xx) and what may follow it, or one or two digits
+        # followed by what a month, day, quarter (1-3月, 3 月, 2季度), two-digit year (24Q3),
+        # 1Q24, 9M24, an ordinal (2nd quarter) or a count (3 months, 14 March) goes on with.
+        # Other runs (decimals like 40.5, 3-digit and longer numbers) start no form: no branch
+        # could match there, and a digit run's form holds no other candidate, so leaving them
+        # out changes nothing but the work.
+        r"(?:19|20)[0-9][0-9](?=[ \t]*[年月日号季至到~\-/.一二三四全整上下前后第中半财財单]|[A-Za-z]|[ \t]+[0-9A-Za-z])"
+        r"|[0-9][0-9]?(?![0-9])(?=[ \t]*[月季财財\-~至到]|[QqHhMSsNnRrTt]|[ \t]+[A-Za-z])"
+        # The guard adds nothing to what matches but lets the engine pass over the English
+        # forms at once elsewhere.
+        rf"|(?=[A-Za-z])(?={english_guard})(?:{english_forms})"
         r"|单(?=[ \t]*(?:第[ \t]*)?[1-4一二三四][ \t]*季)"
         rf"|{_alternation(list(v.relative_years))}|同期|半年报|[上下前后]半年|前[二两三]|年(?=[初中底末内])"
         r"|(?:过去|最近|未来|今后|近)(?=[ \t]*[0-9一二两三四五六七八九十])|第(?=[ \t]*[1-4一二三四])"
@@ -1081,9 +1102,47 @@ def _compiled() -> _Compiled:
     # a digit after a digit. The form itself is read in a lookahead, group "form"; a caller
     # skips a candidate that starts inside the previous one's form, as a scan consuming the
     # forms would.
-    candidates = re.compile(rf"[0-9A-Za-z{first_chars}](?<![A-Za-z][A-Za-z])(?<![0-9][0-9])"
+    candidates = re.compile(rf"[0-9{letters}{first_chars}](?<![A-Za-z][A-Za-z])(?<![0-9][0-9])"
                             rf"(?<=(?=(?P<form>{forms})).)")
-    return _Compiled(candidates, branches, asof, "".join({c[-1] for c in asof}), tuple(parts), {}, {})
+    return _Compiled(candidates, branches, asof, "".join({c[-1] for c in asof}), tuple(parts), {}, {}, {})
+
+
+def _ci(words: str) -> str:
+    """Any of the space-separated ASCII `words`, case-insensitively, as (?i:first|...) would
+    match them where the first character is an ASCII letter (the scan's leading class): the first
+    letter is spelled as a class ([Ff](?i:irst)), which the engine tests before entering an
+    alternative, whereas it enters every (?i:...) one."""
+    return "(?:" + "|".join(f"[{w[0].upper()}{w[0].lower()}](?i:{w[1:]})" for w in words.split()) + ")"
+
+
+def _leads(pattern: str, k: int = 3) -> tuple[str, str]:
+    """The ASCII letters `pattern` can start with, and a regex its first `k` characters must
+    match (a superset, from _prefixes), as a trie of one-character patterns. The first character
+    is known to be an ASCII letter (the scan's leading class), where (?i:f) is [fF], so the
+    first level is of literal letters, which the engine tests before entering an alternative."""
+    found = _prefixes(_parser.parse(pattern), k, 0)
+    if () in found:
+        raise ValueError("an English form may be empty")
+    by_first: dict[str, set[tuple[str, ...]]] = {}
+    for first, *rest in found:
+        for ch in filter(re.compile(first).fullmatch, map(chr, range(128))):
+            if not ch.isalpha():
+                raise ValueError(f"an English form starts with {ch!r}")
+            by_first.setdefault(ch, set()).add(tuple(rest))
+
+    def trie(tails: set[tuple[str, ...]]) -> str:
+        if not any(tails):
+            return ""
+        heads: dict[str, set[tuple[str, ...]]] = {}
+        for head, *rest in filter(None, tails):
+            heads.setdefault(head, set()).add(tuple(rest))
+        alts = [head + trie(rest) for head, rest in sorted(heads.items())]
+        if () in tails:   # a form can end here (Q1, FY): the guard then asks nothing more
+            alts.append("")
+        return "(?:" + "|".join(alts) + ")"
+
+    guard = "|".join(re.escape(ch) + trie(tails) for ch, tails in sorted(by_first.items()))
+    return "".join(sorted(by_first)), guard
 
 
 def _trie(words: list[str]) -> str:
@@ -1226,6 +1285,8 @@ _YEARLESS_EN = frozenset({"en_quarter", "en_half", "en_full_year", "en_months", 
 # Branches that _context_allows checks besides the year-less ones and those with a relative year (ry).
 _CHECKED = frozenset({"relative_word", "relative_span", "same_period"})
 _CONTAINED = "其中"
+_UNRESOLVED = object()   # not looked up yet in find_periods' `resolved`
+_FAILED = object()       # the resolver raised (a month 13, a day 31 of a 30-day month)
 
 
 def find_periods(text: str, doc_date: dt.date | None,
@@ -1245,7 +1306,8 @@ def find_periods(text: str, doc_date: dt.date | None,
     if folded is None:
         folded = fold(text)
     compiled = _compiled()
-    by_prefix = compiled.by_prefix
+    by_prefix, getters = compiled.by_prefix, compiled.getters
+    resolved: dict[tuple[str, tuple[str | None, ...]], Any] = {}
     asof_cues, asof_ends = compiled.asof_cues, compiled.asof_ends
     n = len(folded)
     out: list[PeriodMention] = []
@@ -1269,10 +1331,17 @@ def find_periods(text: str, doc_date: dt.date | None,
         m = dispatch.regex.match(folded, pos)
         if m is None:
             continue
-        hit = dispatch.hits[m.lastgroup]
+        name = m.lastgroup
+        hit = dispatch.hits[name]
         br = hit.branch
-        # The values of the branch's groups, once: `get` is then a plain dict lookup.
-        get = dict(zip(hit.names, map(m.group, hit.groups), strict=True)).get
+        # The values of the branch's groups, once: `get` is then a plain dict lookup. The same
+        # form recurs (2024年, Q3), so the reader is kept for its values.
+        key = (name, m.group(*hit.groups))
+        get = getters.get(key)
+        if get is None:
+            if len(getters) > 8_192:   # the recurring forms fit; a worker's memory stays flat
+                getters.clear()
+            get = getters[key] = dict(zip(hit.names, key[1], strict=True)).get
         start, end = m.span()
 
         # A span that fails (2023年2月29日, 2022-2021 年, 目前年产能) is consumed whole: a
@@ -1283,20 +1352,29 @@ def find_periods(text: str, doc_date: dt.date | None,
             continue
         yearless = hit.yearless and not any(map(get, hit.years))
         anchor = _anchor_year(out, folded, start) if yearless else None
-        try:
-            res = br.resolve(get, doc_date, base_ctx)
-            if anchor is not None and (res is None or (doc_date is not None and res.period_start > doc_date)
-                                       or _CONTAINED in folded[anchor[1]:start]):
-                # No document date, a document-year reading in the future, or 其中 (a part of the
-                # period just stated): the sentence's own year is the better reading.
-                res = br.resolve(get, doc_date, base_ctx._replace(anchor_year=anchor[0])) or res
-        except (KeyError, ValueError):
+        # A resolution depends only on the form's values, the document date and the calendar,
+        # all fixed within the document: a recurring form is resolved once.
+        res = resolved.get(key, _UNRESOLVED)
+        if res is _UNRESOLVED:
+            try:
+                res = br.resolve(get, doc_date, base_ctx)
+            except (KeyError, ValueError):
+                res = _FAILED
+            resolved[key] = res
+        if res is _FAILED:
             res = None
+        elif anchor is not None and (res is None or (doc_date is not None and res.period_start > doc_date)
+                                     or _CONTAINED in folded[anchor[1]:start]):
+            # No document date, a document-year reading in the future, or 其中 (a part of the
+            # period just stated): the sentence's own year is the better reading.
+            try:
+                res = br.resolve(get, doc_date, base_ctx._replace(anchor_year=anchor[0])) or res
+            except (KeyError, ValueError):
+                res = None
         if res is None:
             if yearless and doc_date is None:
                 pending.append(_Pending(start, end, br, get))
             continue
-        name = br.name
         # "in 2024": the cue only marks the number as a year and stays out of the surface.
         if name == "en_cue" and _vocab().cues[get("cue")] == "year_context":
             start = m.start(hit.groups[hit.names.index("y")])
