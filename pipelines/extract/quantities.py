@@ -92,17 +92,25 @@ _CANDIDATE = re.compile(
     r"|(?P<ar>[0-9]+(?:,[0-9]+)*(?:\.[0-9]+)*))"
 )
 # The characters a candidate can start with, and at a digit the whole Arabic numeral: the ar
-# branch, whose first digit the class has matched (at a digit no other branch can match). The
-# regex engine skips ahead to a character of a leading class in C, while _CANDIDATE's lookahead is
-# tried at every position of the text: finding the next such character first, then matching
-# _CANDIDATE there unless it is a digit, is the same search, much cheaper over long runs of text.
-# `comma` marks a numeral with a comma in it (a thousands separator or a list comma).
-# `_lexicon().scan` is this regex with the unit glued to an Arabic numeral appended (see there).
+# branch (at a digit no other branch can match). The regex engine skips ahead to a character of a
+# leading class in C, while _CANDIDATE's lookahead is tried at every position of the text: finding
+# the next such character first, then matching _CANDIDATE there unless it is a digit, is the same
+# search, much cheaper over long runs of text. `_lexicon().scan` is this pattern completed by
+# _scan_pattern.
 # 数几上 start a candidate only before a magnitude word (数百万, 上千) and 翻 only in 翻番/翻倍, the
 # only forms _CANDIDATE reads there: the lookbehinds pass over 数据, 以上, 翻译 in C.
+# At a digit, the groups tell find_quantities and _glued_mention what they would otherwise test in
+# Python: `cur` a character before the number (one space allowed) that may end a currency sign or
+# code, `ar` that the candidate is a numeral, `comma` a comma in it (a thousands separator or a list
+# comma), `tail` the unit glued to it. (The class comes first, and the lookbehinds after it, so that
+# the regex engine skips ahead in C. Each lookbehind costs every numeral some time: the tests that
+# only the glued numerals need stay in Python.)
 _CANDIDATE_START_PATTERN = (
-    rf"[翻数几上{_ZN}0-9](?<![数几上](?![十百千万亿]))(?<!翻(?!了?[一两二三四]?番|倍))"
-    r"(?:(?<=[0-9])[0-9]*(?P<comma>,[0-9]+)?(?:,[0-9]+)*(?:\.[0-9]+)*{tail})?")
+    rf"[翻数几上{_ZN}0-9](?:(?<=[0-9]){{numeral_start}}"
+    r"(?P<cur>(?<=[{cur}][0-9])|(?<=[{cur}][ \t][0-9]))?"
+    r"(?P<ar>)(?>[0-9]*(?P<comma>,[0-9]+)?(?:,[0-9]+)*(?:\.[0-9]+)*){after}"
+    rf"|(?<=[{_ZN}]){{zh}}"
+    r"|(?<=[翻数几上])(?<![数几上](?![十百千万亿]))(?<!翻(?!了?[一两二三四]?番|倍)))")
 _AMOUNT_AT = re.compile(rf"(?P<ar>[0-9]+(?:,[0-9]+)*(?:\.[0-9]+)*)|(?P<zh>[{_ZN}]+(?:点[{_ZD}]+)?)")
 # Between a number and its unit: approximate markers and one Chinese magnitude word.
 _MAGNITUDE_WORDS = "万亿|千亿|百亿|十亿|千万|百万|十万|万|亿|千|百|兆|萬|億"
@@ -186,10 +194,17 @@ class _Lexicon(NamedTuple):
     comparator_before_chars: frozenset[str]       # _prefix_comparator
     comparator_after_chars: frozenset[str]        # _suffix_comparator (the character right after)
     currency_before_chars: frozenset[str]         # _currency_before
-    # _CANDIDATE_START_PATTERN with the unit glued to an Arabic numeral (12.5%, 3亿元, 40家), matched in C
-    # by the scan itself (see _glued_mention), and the characters before such a numeral that send
-    # it to _number_mention instead.
+    # _CANDIDATE_START_PATTERN completed (see _scan_pattern): the unit glued to an Arabic numeral
+    # (12.5%, 3亿元, 40家) is matched in C by the scan itself (see _glued_mention), and the scan
+    # passes over numerals that find_quantities would leave at once. `scan_every` finds every
+    # numeral, for a search that starts inside one. Then the characters before a glued numeral
+    # that send it to _glued_start.
     scan: re.Pattern[str]
+    scan_every: re.Pattern[str]
+    # A glued unit surface whose lexeme does not depend on the text around it (no case to match, and
+    # no other lexeme for the surface if it has blockers) -> what _glued_mention reads of it (see
+    # _glued_info).
+    glued_units: dict[str, tuple]
     glued_before_stop: frozenset[str]
     spaced_before_chars: frozenset[str]           # the same, before spaces ahead of the number
 
@@ -235,9 +250,11 @@ def _lexicon() -> _Lexicon:
             continue
         lexemes.append(_Lexeme(r["surface"], "noun", "count", 1.0, "count", r["counted"], r["case"] == "exact",
                                (), ""))
-    table: dict[str, list[_Lexeme]] = {}
+    lists: dict[str, list[_Lexeme]] = {}
     for lx in lexemes:
-        table.setdefault(_lower(lx.surface), []).append(lx)
+        lists.setdefault(_lower(lx.surface), []).append(lx)
+    # The fields _lookup tests sit beside each lexeme: unpacking is cheaper than attribute reads.
+    table = {k: tuple((lx, lx.exact, lx.blockers) for lx in v) for k, v in lists.items()}
     by_first: dict[str, set[int]] = {}
     for key in table:
         by_first.setdefault(key[0], set()).add(len(key))
@@ -253,10 +270,21 @@ def _lexicon() -> _Lexicon:
     context_before_chars = _SPACES | _ASCII_LETTERS | frozenset("#_@&-./:") | context_last
     comparator_before_chars = _SPACES | frozenset(w[-1] for w in before)
     currency_before_chars = _SPACES | frozenset(c[-1] for c in currencies)
+    follow_chars = (frozenset(by_first) | frozenset("多余几来+万亿千百十兆萬億-~至到/)=*×÷")
+                    | frozenset(string.ascii_lowercase))
+    # A label, code or name (_blocked_by_context), an operand (_OPERATORS), a sign, a currency
+    # sign or code, or the n of `between`: each makes _number_mention read more than the number.
+    glued_before_stop = (context_before_chars | _OPERATORS | frozenset("+-负") | currency_before_chars
+                         | _BETWEEN_LAST)
+    # Before spaces ahead of the number: the last character of a label (图 3, TOP 3: either case),
+    # of a currency sign or code (USD 3), or of `between`.
+    spaced_before_chars = frozenset("".join(context_last) + "".join(context_last).upper()
+                                    + "".join(c[-1] for c in currencies) + "nN")
+    max_value = {r["unit"]: float(r["max_value"]) for r in _rows("canonical_units.csv")}
+    scan_sets = dict(keys=table, follow_chars=follow_chars, currency_last_chars=frozenset(c[-1] for c in currencies))
     return _Lexicon(
         by_first={k: tuple(sorted(v, reverse=True)) for k, v in by_first.items()},
-        # The fields _lookup tests sit beside each lexeme: unpacking is cheaper than attribute reads.
-        table={k: tuple((lx, lx.exact, lx.blockers) for lx in v) for k, v in table.items()},
+        table=table,
         comparators_before=before,
         # Longest first: the first word that fits is the longest one (two fitting words of one
         # length are the same word).
@@ -267,8 +295,8 @@ def _lexicon() -> _Lexicon:
         context=context,
         context_by_last=_by_last_char(tuple(context.items())),
         stopwords=tuple(r["word"] for r in _rows("numeral_words.csv")),
-        max_value={r["unit"]: float(r["max_value"]) for r in _rows("canonical_units.csv")},
-        follow_chars=frozenset(by_first) | frozenset("多余几来+万亿千百十兆萬億-~至到/)=*×÷") | frozenset(string.ascii_lowercase),
+        max_value=max_value,
+        follow_chars=follow_chars,
         currencies=currencies,
         currency_tuple=tuple(sorted(currencies, key=len, reverse=True)),
         currency_last_chars=frozenset(c[-1] for c in currencies),
@@ -279,16 +307,58 @@ def _lexicon() -> _Lexicon:
         comparator_before_chars=comparator_before_chars,
         comparator_after_chars=_SPACES | frozenset(w[0] for w in after),
         currency_before_chars=currency_before_chars,
-        scan=re.compile(_CANDIDATE_START_PATTERN.format(tail=_glued_tail_pattern(table))),
-        # A label, code or name (_blocked_by_context), an operand (_OPERATORS), a sign, a currency
-        # sign or code, or the n of `between`: each makes _number_mention read more than the number.
-        glued_before_stop=(context_before_chars | _OPERATORS | frozenset("+-负") | currency_before_chars
-                           | _BETWEEN_LAST),
-        # Before spaces ahead of the number: the last character of a label (图 3, TOP 3: either case),
-        # of a currency sign or code (USD 3), or of `between`.
-        spaced_before_chars=frozenset("".join(context_last) + "".join(context_last).upper()
-                                      + "".join(c[-1] for c in currencies) + "nN"),
+        # With no ASCII letter in the surface, `exact` holds wherever the scan matched it; blockers are
+        # left to _glued_mention when no other lexeme shares the surface.
+        glued_units={key: _glued_info(entries[0][0], max_value) for key, entries in table.items()
+                     if (len(entries) == 1 or not entries[0][2])
+                     and (not entries[0][1] or (entries[0][0].surface == key and _ASCII_LETTERS.isdisjoint(key)))},
+        scan=_scan_pattern(**scan_sets, every=False),
+        scan_every=_scan_pattern(**scan_sets, every=True),
+        glued_before_stop=glued_before_stop,
+        spaced_before_chars=spaced_before_chars,
     )
+
+
+def _char_class(chars: Iterable[str]) -> str:
+    """The inside of a regex character class matching these characters, and on `lowered` the
+    lower-cased form of each (a superset: every test built on it only sends more to Python)."""
+    chars = set(chars)
+    chars |= {_lower(c) for c in chars}
+    return "".join(re.escape(c) for c in sorted(chars))
+
+
+def _scan_pattern(keys: Iterable[str], follow_chars: frozenset[str], currency_last_chars: frozenset[str],
+                  every: bool) -> re.Pattern[str]:
+    """_CANDIDATE_START_PATTERN completed, to search `lowered` with.
+
+    After a numeral: the glued unit (_glued_tail_pattern), or else, unless `every`, a character
+    (past at most two spaces) that can start what find_quantities reads after a numeral, or a
+    currency sign or code before it: the same test find_quantities makes before leaving a numeral
+    at once, so that the scan passes over such numerals (years, list numbers, codes) in C. A numeral
+    the scan passes over must not be found again from one of its later digits: unless `every`, a
+    numeral starts only where no digit, nor a digit and a point, stands before it (a Chinese
+    numeral: no numeral character, nor one and 点), and the scan keeps every numeral with a comma
+    (1,234: a digit after a comma may start a numeral, as in 1.5,3); a search that starts inside a
+    numeral (after a mention or candidate that ends there) uses `every`.
+    """
+    tail = _glued_tail_pattern(keys)
+    follow = _char_class(follow_chars)
+    if every:
+        numeral_start, after, zh = "", f"(?:{tail})?", ""
+    else:
+        numeral_start = r"(?<![0-9][0-9])(?<![0-9]\.[0-9])"
+        after = rf"(?:{tail}|(?(cur)|(?(comma)|(?=[ \t]{{0,2}}+[{follow}]))))"
+        # The same for a Chinese numeral, as _CANDIDATE's zh branch reads it (unless 百分之, 三分之一: 分
+        # follows, or a numeral character or 点: 三点五万, 三点五点六, after which find_quantities
+        # would search).
+        zh = (rf"(?<![{_ZN}][{_ZN}])(?<![{_ZN}]点[{_ZD}])(?>[{_ZN}]*(?:点[{_ZD}]+)?)"
+              rf"(?=[ \t]{{0,2}}+[{follow}]|[{_ZN}]|点)")
+    pattern = _CANDIDATE_START_PATTERN.format(
+        numeral_start=numeral_start, cur=_char_class(currency_last_chars), after=after, zh=zh)
+    scan = re.compile(pattern)
+    # find_quantities unpacks the groups in this order.
+    assert tuple(scan.groupindex) == ("cur", "ar", "comma", "tail", "unit", "mag", "munit")
+    return scan
 
 
 def _glued_tail_pattern(keys: Iterable[str]) -> str:
@@ -300,6 +370,13 @@ def _glued_tail_pattern(keys: Iterable[str]) -> str:
     node trying its longer continuations before ending there, so the first match is the longest
     surface; a surface ending in an ASCII letter must end the word, as in _lookup. Case and
     blockers are left to _glued_mention.
+
+    The tail is atomic, and it fails (so that _number_mention reads the numeral) where
+    _number_mention would read more than the number and its unit: an operator, slash, bracket or q
+    first (arithmetic, a fraction or slash list, an accounting bracket, 2024Q3: `-fold` is the only
+    unit starting so); a range connector after the unit (past at most two spaces); a rate right
+    after it (`/` before what _rate_extension can read: a unit, a CJK character, a letter; 每).
+    And a unit ending in a digit (m2) must not end inside a numeral (see _scan_pattern).
     """
     root: dict = {}
     for key in keys:
@@ -317,8 +394,10 @@ def _glued_tail_pattern(keys: Iterable[str]) -> str:
     # The class of first characters rejects most text in one test, where the trie tries a branch
     # per first character.
     trie = "(?=[" + re.escape("".join(sorted({key[0] for key in root}))) + "])" + branch(root)
-    return (rf"(?P<tail>[ \t]{{0,2}}+(?:(?P<unit>{trie})"
-            rf"|(?>(?P<mag>{_MAGNITUDE_WORDS}))(?![多余])(?P<munit>{trie})))?")
+    rate = "(?:[\u4e00-\u9fffa-z]|" + trie + ")"
+    return (rf"(?P<tail>(?>[ \t]{{0,2}}+(?![-+*/×÷)q])(?:(?P<unit>{trie})"
+            rf"|(?>(?P<mag>{_MAGNITUDE_WORDS}))(?![多余])(?P<munit>{trie})))"
+            rf"(?![ \t]{{0,2}}+[-~至到])(?!/{rate}|每)(?!(?<=[0-9])[,.]?[0-9]))")
 
 
 # Floats whose repr is exactly a power of ten (1e8 is '100000000.0', 0.01 is '0.01') -> the
@@ -673,25 +752,30 @@ def find_quantities(text: str, *, folded: str | None = None
     pos = 0
     # The scan runs on `lowered`, where the glued unit is matched: the numerals themselves have no
     # ASCII letters, so it finds the same candidates as on `folded`.
-    find_start, match = lex.scan.search, _CANDIDATE.match
+    scan, scan_every, match = lex.scan.search, lex.scan_every.search, _CANDIDATE.match
     follow_chars, currency_last_chars = lex.follow_chars, lex.currency_last_chars
+    search = scan
     while True:
-        # _CANDIDATE.search(folded, pos), in steps (see _CANDIDATE_START_PATTERN).
-        start = find_start(lowered, pos)
+        # _CANDIDATE.search(folded, pos), in steps (see _CANDIDATE_START_PATTERN), passing over the
+        # numerals the tests below would leave at once.
+        start = search(lowered, pos)
         if start is None:
             break
+        search = scan
         s = start.start()
-        if "0" <= folded[s] <= "9":
+        _, ar, comma, tail, unit, mag, munit = start.groups()
+        if ar is not None:
             m, kind = start, "ar"
-            pos = m.start("tail")    # the end of the numeral, when a unit is glued to it
-            if pos < 0:
-                pos = m.end()
-            elif s >= consumed and m["comma"] is None:
-                result = _glued_mention(lex, folded, lowered, text, m, s, pos)
-                if result is not None:
-                    found.append(result)
-                    consumed = pos = result.end
-                    continue
+            pos = m.end()
+            if tail is not None:
+                end = pos
+                pos -= len(tail)    # the end of the numeral
+                if s >= consumed and comma is None:
+                    result = _glued_mention(lex, folded, lowered, text, s, pos, end, unit, mag, munit)
+                    if result is not None:
+                        found.append(result)
+                        consumed = pos = end
+                        continue
         else:
             m = match(folded, s)
             if m is None:
@@ -699,10 +783,12 @@ def find_quantities(text: str, *, folded: str | None = None
                 continue
             kind = m.lastgroup
             pos = m.end()
+            if lowered[pos:pos + 1] in _NUMERAL_INSIDE and _inside_numeral(lowered, pos):
+                search = scan_every    # 三点五万, 数十三, 百分之0.5.3 end before 万, 三, .3
         if s < consumed:
             continue
         core_end = pos
-        if kind == "ar" and m["comma"] is not None and "，" in text[s:pos] and text[s].isascii():
+        if kind == "ar" and comma is not None and "，" in text[s:pos] and text[s].isascii():
             # ASCII digits around a full-width comma: a Chinese list (100，200 家); resume after the comma.
             core_end = m.start("comma")
             pos = core_end + 1
@@ -748,14 +834,41 @@ def find_quantities(text: str, *, folded: str | None = None
             found.extend(result)
             consumed = result[-1].end
             pos = max(pos, consumed)
+            if lowered[pos:pos + 1] in _NUMERAL_INSIDE and _inside_numeral(lowered, pos):
+                search = scan_every
             continue
         else:    # an int: skip up to there
             consumed = pos = max(pos, result)
+            if lowered[pos:pos + 1] in _NUMERAL_INSIDE and _inside_numeral(lowered, pos):
+                search = scan_every
             continue
         consumed = result.end
         if consumed > pos:
             pos = consumed
+            # A mention ending inside a numeral (5m23, 5m2.3) leaves the rest to be found.
+            if lowered[pos:pos + 1] in _NUMERAL_INSIDE and _inside_numeral(lowered, pos):
+                search = scan_every
     return _with_list_heads(folded, text, found), unparsed
+
+
+_ZN_CHARS = frozenset(_ZN)
+_ZD_CHARS = frozenset(_ZD)
+# The characters a search inside a numeral can start at (see _inside_numeral): find_quantities
+# tests one before calling it.
+_NUMERAL_INSIDE = frozenset("0123456789.点") | _ZN_CHARS
+
+
+def _inside_numeral(lowered: str, pos: int) -> bool:
+    """Whether a search from pos starts inside a numeral, where `scan` finds nothing (see _scan_pattern)."""
+    c = lowered[pos:pos + 1]
+    before = lowered[pos - 1:pos] if pos else ""
+    if "0" <= c <= "9":
+        return "0" <= before <= "9" or (before == "." and "0" <= lowered[pos - 2:pos - 1] <= "9")
+    if c == ".":
+        return "0" <= before <= "9" and "0" <= lowered[pos + 1:pos + 2] <= "9"
+    if c in _ZN_CHARS:
+        return before in _ZN_CHARS or (before == "点" and c in _ZD_CHARS and lowered[pos - 2:pos - 1] in _ZN_CHARS)
+    return c == "点" and before in _ZN_CHARS and lowered[pos + 1:pos + 2] in _ZD_CHARS
 
 
 # `上升0.1、0.2和0.3个百分点`, `分别为1.2、1.5和1.8元`: a list whose unit is written once, after
@@ -806,82 +919,103 @@ def _with_list_heads(folded: str, text: str, found: list[QuantityMention]) -> li
     return found if out is None else out
 
 
-# Before the numeral, right before it or before the spaces ahead of it: anything that makes
-# _number_mention read more than the number and its unit (see _glued_mention).
-# After the numeral (past any spaces): arithmetic, a fraction or slash list, an accounting bracket,
-# a quarter (2024Q3). After the unit: a range connector (_CONNECTOR) or a rate (元/吨, 元每股).
-_GLUED_NUMERAL_STOP = _ARITHMETIC_FIRST | frozenset("/)q")
-_GLUED_AFTER_STOP = frozenset("-~至到") | _RATE_FIRST
+def _glued_info(lx: _Lexeme, max_value: dict[str, float]) -> tuple:
+    """What _glued_mention reads of a unit: kind, canonical unit, multiplier, family, counted noun
+    (of a count), the largest plausible value, whether a condition restricts it, its blockers."""
+    return (lx.kind, lx.unit, lx.multiplier, lx.family, lx.counted if lx.unit == "count" else None,
+            max_value.get(lx.unit, 1e18), bool(lx.condition), lx.blockers)
 
 
-def _glued_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.Match[str], s: int, e: int
-                   ) -> QuantityMention | None:
-    """The usual mention in one step: Arabic digits at [s, e) with a unit right after (12.5%, 3 亿元, 40家).
-
-    The scan has matched the unit (see _glued_tail_pattern). This gives exactly what
-    _number_mention would, but only where none of its other rules can apply; None hands the
-    candidate to _number_mention, which then reads it from scratch.
-    """
-    start = s
-    if s and folded[s - 1] in lex.glued_before_stop:
-        start = _glued_start(lex, folded, lowered, s)
-        if start < 0:
-            return None
-    mag = m["mag"]
-    if mag is None:
-        key = m["unit"]
-        unit_start = written_start = m.start("unit")
-    else:
-        key, unit_start = m["munit"], m.start("munit")
-        written_start = m.start("mag")
-    if lowered[written_start] in _GLUED_NUMERAL_STOP:
-        return None
-    end = m.end()
-    after = lowered[end:end + 1]
-    spaced = after in _SPACES
-    if spaced:
-        q = _skip_spaces(lowered, end)
-        after = lowered[q:q + 1]
-    if after in _GLUED_AFTER_STOP:
-        return None
-    # _lookup's choice among the lexemes of that surface.
+def _glued_unit(lex: _Lexicon, folded: str, key: str, unit_start: int, end: int) -> tuple | None:
+    """_lookup's choice among the lexemes of a surface where case or blockers decide (see _glued_info)."""
     for lx, exact, blockers in lex.table[key]:
         if exact and folded[unit_start:end] != lx.surface:
             continue
         if blockers and folded.startswith(blockers, end):
             continue
-        break
+        return _glued_info(lx, lex.max_value)
+    return None    # _lookup would try a shorter surface
+
+
+# A magnitude word glued before a unit -> the exponent suffix of its power of ten (万 -> 'e4').
+_MAGNITUDE_SUFFIX = {w: _POWERS_OF_TEN[magnitude_value(w)] for w in _MAGNITUDE_WORDS.split("|")}
+
+
+def _glued_mention(lex: _Lexicon, folded: str, lowered: str, text: str, s: int, e: int, end: int,
+                   unit: str | None, mag: str | None, munit: str | None) -> QuantityMention | None:
+    """The usual mention in one step: Arabic digits at [s, e) with a unit right after (12.5%, 3 亿元, 40家).
+
+    The scan has matched the unit (`unit`, or `munit` after the magnitude word `mag`), ending at
+    `end` (see _glued_tail_pattern). This gives exactly what _number_mention would, but only where
+    none of its other rules can apply; None hands the candidate to _number_mention, which then
+    reads it from scratch.
+    """
+    start = s
+    # Right before the number or before the spaces ahead of it: anything that makes _number_mention
+    # read more than the number and its unit.
+    if s and folded[s - 1] in lex.glued_before_stop:
+        start = _glued_start(lex, folded, lowered, s)
+        if start < 0:
+            return None
+    # The surfaces the scan matched end at `end`: their starts follow from their lengths.
+    if mag is None:
+        key = unit
+        unit_start = written_start = end - len(unit)
     else:
-        return None    # _lookup would try a shorter surface
-    _, kind, canonical, multiplier, family, counted, _, _, condition = lx
+        key = munit
+        unit_start = end - len(munit)
+        written_start = unit_start - len(mag)
+    info = lex.glued_units.get(key) or _glued_unit(lex, folded, key, unit_start, end)
+    if info is None:
+        return None
+    kind, canonical, multiplier, family, counted, bound, condition, blockers = info
     if condition:
         return None    # a unit allowed only in some contexts (_unit_allowed)
+    if blockers and folded.startswith(blockers, end):
+        return None    # part of another word: _lookup would try a shorter surface
     if kind != "unit":
         if mag is None and unit_start > e and e - s <= 2:
             return None    # a count after a short number and spaces: maybe a list marker
-        if kind == "classifier" and _lookup(lex, folded, lowered, end + 1 if spaced else end) is not None:
+        if kind == "classifier" and _lookup(lex, folded, lowered, end + 1 if lowered[end:end + 1] in _SPACES
+                                           else end) is not None:
             return None    # a noun or text unit may follow the classifier (_read_unit)
     # The scan matched digits and decimal parts, no comma: parse_arabic reads them unless there is
-    # more than one decimal point (unparsed). Most numerals come once: no cache.
+    # more than one decimal point (unparsed), where float() fails too. Most numerals come once: no cache.
     core = folded[s:e]
-    if core.count(".") > 1:
-        return None
-    value = float(core)
-    if mag is not None:
-        if mag == "兆" and family != "money":
+    try:
+        if mag is None:
+            value = float(core)
+        elif mag == "兆" and family != "money":
             return None    # unparsed: ambiguous
-        value = _scale(value, magnitude_value(mag) or 1.0)
+        elif len(core) <= 15:
+            # _scale(float(core), magnitude): a numeral of at most 15 digits is the exact value of
+            # the repr of its float, so appending the exponent to it is the same decimal product.
+            value = float(core + _MAGNITUDE_SUFFIX[mag])
+        else:
+            value = _scale(float(core), magnitude_value(mag))
+    except ValueError:
+        return None    # unparsed: two decimal points
     sign = -1.0 if start < s and folded[start] != "+" else 1.0
     if multiplier != 1.0 or sign != 1.0:
         value = _mul(sign, value, multiplier)
-    if abs(value) > lex.max_value.get(canonical, 1e18):
+    if abs(value) > bound:
         return None    # unparsed: implausible
-    comparator = (_suffix_comparator(lex, lowered, end) if lowered[end:end + 1] in lex.comparator_after_chars
-                  else None)
-    if comparator is None and start > 0 and lowered[start - 1] in lex.comparator_before_chars:
-        comparator, _ = _prefix_comparator(lex, lowered, start)
-    return _new_mention((start, end, text[start:end], value, None, canonical, comparator or "=",
-                         counted if canonical == "count" else None, text[written_start:end].strip()))
+    # A comparator word after the unit or before the number (spaces allowed): most mentions have
+    # none, and the character where one would end or start tells, without calling the lookups.
+    comparator = None
+    c = lowered[end:end + 1]
+    if c in _SPACES:
+        c = lowered[end + 2:end + 3] if lowered[end + 1:end + 2] in _SPACES else lowered[end + 1:end + 2]
+    if c in lex.comparators_after_by_first:
+        comparator = _suffix_comparator(lex, lowered, end)
+    if comparator is None and start > 0:
+        c = lowered[start - 1]
+        if c in _SPACES:
+            c = lowered[start - 3:start - 2] if lowered[start - 2:start - 1] in _SPACES else lowered[start - 2:start - 1]
+        if c in lex.comparators_before_by_last:
+            comparator, _ = _prefix_comparator(lex, lowered, start)
+    return _new_mention((start, end, text[start:end], value, None, canonical, comparator or "=", counted,
+                         text[written_start:end].strip()))
 
 
 def _glued_start(lex: _Lexicon, folded: str, lowered: str, s: int) -> int:
@@ -892,7 +1026,7 @@ def _glued_start(lex: _Lexicon, folded: str, lowered: str, s: int) -> int:
     """
     before = folded[s - 1]
     if before in _SPACES:
-        j = _skip_spaces_back(folded, s)
+        j = s - 2 if s > 1 and folded[s - 2] in _SPACES else s - 1    # _skip_spaces_back(folded, s)
         if j == 0 or folded[j - 1] not in lex.spaced_before_chars:
             return s    # the usual case: no label, currency code or `between` can end there
         if _blocked_by_context(lex, folded, lowered, s):
@@ -911,12 +1045,6 @@ def _glued_start(lex: _Lexicon, folded: str, lowered: str, s: int) -> int:
         start = s - 1
     else:
         return -1
-    if start > 0 and folded[start - 1] in lex.currency_before_chars and _currency_before(lex, folded, start):
-        return -1
-    if start > 6 and lowered[start - 1] in _BETWEEN_LAST \
-            and lowered.endswith("between", 0, _skip_spaces_back(lowered, start)):
-        return -1
-    return start
     if start > 0 and folded[start - 1] in lex.currency_before_chars and _currency_before(lex, folded, start):
         return -1
     if start > 6 and lowered[start - 1] in _BETWEEN_LAST \
@@ -1003,7 +1131,7 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
     # A range: the low end may carry its own unit (5000亿元至6000亿元) or borrow the high end's.
     if amount.mod is None and not accounting:
         cm = _CONNECTOR.match(folded, amount.end) if folded[amount.end:amount.end + 1] in _CONNECTOR_FIRST else None
-        if cm and _change_not_range(folded, s, cm.group().strip()):
+        if cm and _change_not_range(folded, lowered, s, cm.group().strip()):
             cm = None
         if cm:
             am = _AMOUNT_AT.match(folded, cm.end())
@@ -1259,16 +1387,17 @@ def _slash_list(lex: _Lexicon, folded: str, lowered: str, text: str, s: int, e: 
     return out
 
 
-def _change_not_range(folded: str, s: int, connector: str) -> bool:
+def _change_not_range(folded: str, lowered: str, s: int, connector: str) -> bool:
     """从 40% 至 67%, 减少约 5 万人至 35 万人: a change between two values, not a range.
 
     从/由/from before the low end rule out any range; a change verb (增, 降, 减少) only
     rules out 至/到, which then means "to" (降至), while 2-3% stays a range after 增长.
     """
-    window = folded[max(0, s - 12):s]
+    w0 = max(0, s - 12)
+    window = folded[w0:s]
     cut = max(window.rfind(p) for p in ",。;；!?")
     window = window[cut + 1:]
-    if "从" in window or "由" in window or "from" in _lower(window):
+    if "从" in window or "由" in window or "from" in lowered[w0 + cut + 1:s]:
         return True
     return connector in ("至", "到") and any(v in window for v in _CHANGE_VERBS)
 
