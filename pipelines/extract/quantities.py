@@ -73,6 +73,7 @@ from pipelines.extract.numbers import (
     parse_chinese,
 )
 from pipelines.extract.textnorm import fold
+from pipelines.extract.trie import word_tree
 
 VOCAB = Path(__file__).resolve().parents[1] / "vocab"
 
@@ -378,12 +379,7 @@ def _glued_tail_pattern(keys: Iterable[str]) -> str:
     after it (`/` before what _rate_extension can read: a unit, a CJK character, a letter; 每).
     And a unit ending in a digit (m2) must not end inside a numeral (see _scan_pattern).
     """
-    root: dict = {}
-    for key in keys:
-        node = root
-        for ch in key:
-            node = node.setdefault(ch, {})
-        node[""] = key
+    root = word_tree(keys)
 
     def branch(node: dict) -> str:
         alts = [re.escape(ch) + branch(child) for ch, child in node.items() if ch != ""]

@@ -16,15 +16,21 @@ def trie_pattern(words: Iterable[str], after_first: str = "") -> str:
     """`after_first` (a zero-width assertion) goes right after every word's first character: an
     assertion there, rather than in front of the whole trie, leaves the pattern starting with a
     set of literal characters, which `re` skips to quickly instead of trying every position."""
-    trie: dict = {}
-    for w in set(words):
+    return _render(word_tree(set(words)), after_first)
+
+
+def word_tree(words: Iterable[str]) -> dict:
+    """Nested dicts, one level per character; the key "" marks where a word ends (its value is
+    the word). Empty words are left out."""
+    root: dict = {}
+    for w in words:
         if not w:
             continue
-        node = trie
+        node = root
         for ch in w:
             node = node.setdefault(ch, {})
-        node[""] = {}
-    return _render(trie, after_first)
+        node[""] = w
+    return root
 
 
 def _render(node: dict, after_first: str = "") -> str:
