@@ -186,7 +186,7 @@ def process_chunk(chunk_no: int, items: list[tuple[str, str, str, dt.date | None
         chunk_no=chunk_no, documents=len(items), characters=sum(len(i[2]) for i in items), files=files, rows=rows,
         # Deduplicated here already (keeping first rows, as the parent does across chunks): a
         # chunk repeats the same entities and periods document after document.
-        validations=validations, shared={k: _first_in_chunk(k, frames[k]) for k in _SHARED_KEYS},
+        validations=validations, shared={k: _first_per_key(k, frames[k]) for k in _SHARED_KEYS},
         span_mismatches=pl.concat(mismatches) if mismatches else pl.DataFrame(schema=MISMATCH_SCHEMA),
         quarantine=pl.concat(quarantine),
     )
@@ -263,13 +263,12 @@ def _start_worker() -> None:
 
 
 def _first_per_key(name: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """One row per key: the one from the earliest chunk, whatever order the chunks finished in."""
+    """One row per key: the first in row order, and across chunks (a `chunk` column) the one from
+    the earliest chunk, whatever order the chunks finished in."""
     key = _SHARED_KEYS[name] or [c for c in frame.columns if c != "chunk"]
-    return frame.sort("chunk", maintain_order=True).unique(key, keep="first", maintain_order=True)
-
-
-def _first_in_chunk(name: str, frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.unique(_SHARED_KEYS[name] or frame.columns, keep="first", maintain_order=True)
+    if "chunk" in frame.columns:
+        frame = frame.sort("chunk", maintain_order=True)
+    return frame.unique(key, keep="first", maintain_order=True)
 
 
 def _chunks(docs: pl.DataFrame, workers: int = 1) -> Iterator[tuple[int, list[tuple]]]:
