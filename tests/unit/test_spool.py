@@ -72,3 +72,33 @@ def test_duckdb_reads_the_parts_through_a_temporary_view(tmp_path):
     # Temporary: the warehouse file never keeps a view of a spool folder.
     assert con.execute("select temporary from duckdb_views() where view_name = 'staged_metric_facts'").fetchall() \
         == [(True,)]
+
+
+def test_a_document_that_fails_extraction_is_quarantined_and_the_others_load(tmp_path, monkeypatch):
+    import pipelines.extract.document as document
+
+    real = document.extract_document
+
+    def flaky(document_id, text, doc_date):
+        if document_id == "id33":
+            raise ValueError("bad numeral")
+        return real(document_id, text, doc_date)
+
+    monkeypatch.setattr(document, "extract_document", flaky)
+    docs = _docs(40)   # past one flush of rows into frames (FRAME_EVERY_DOCUMENTS)
+    out = spool.spool_extraction(docs, spool.Spool(str(tmp_path)), workers=1)
+    failed = out.quarantine.filter(pl.col("check_name") == spool.FAILED_EXTRACTION[1])
+    assert failed["document"].to_list() == ["r33.txt"]
+    assert "ValueError: bad numeral" in failed["reason"][0]
+    loaded = out.frames["metric_facts"].collect()["document_id"].unique().sort().to_list()
+    assert loaded == sorted(f"id{i}" for i in range(40) if i != 33)
+
+
+def test_chunks_keep_every_document_once_in_order_and_shrink_towards_the_end(monkeypatch):
+    monkeypatch.setattr(spool, "CHUNK_CHARACTERS", 10 * len(TEXT))
+    monkeypatch.setattr(spool, "CHUNK_MIN_CHARACTERS", 2 * len(TEXT))
+    chunks = [[item[0] for item in items] for _, items in spool._chunks(_docs(100), workers=2)]
+    assert [d for c in chunks for d in c] == [f"id{i}" for i in range(100)]
+    sizes = [len(c) for c in chunks]
+    assert max(sizes) == 10 and sizes[-1] < 10 and min(sizes) >= 1
+    assert sizes == sorted(sizes, reverse=True)
