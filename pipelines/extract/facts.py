@@ -38,22 +38,13 @@ from pipelines.paths import VOCAB_DIR
 # Organizations whose usual role is to report numbers about others.
 SOURCE_ROLES = frozenset({"media", "research", "source"})
 _SOURCE_WORDS = ("根据", "据", "来自", "援引", "引用", "according to", "per")
-_SOURCE_BEFORE = re.compile(f"(?:{'|'.join(map(re.escape, _SOURCE_WORDS))})\\s*$", re.IGNORECASE)
+_SOURCE_BEFORE = metric_rules.words_at_end(_SOURCE_WORDS)
 _SOURCE_AFTER = re.compile(r"^\s*(?:报道|统计|数据|测算|预测|显示|调研|报告|研究|指出|表示|称)")
 _COMPARISON_WORDS = ("仅为", "为", "相比", "对比", "比", "较", "超过", "不及", "than", "vs", "vs.", "versus")
-_COMPARISON_BEFORE = re.compile(f"(?:{'|'.join(map(re.escape, _COMPARISON_WORDS))})\\s*$", re.IGNORECASE)
-
-
-def _last_characters(words: Sequence[str]) -> frozenset[str]:
-    """The characters a match of `(?:words)\\s*$` (case-insensitive) can end on before its
-    spaces: each word's last letter in either case, and the letters IGNORECASE also takes for
-    an i, k or s (metrics.CASE_TWINS)."""
-    return frozenset(c for w in words for c in (w[-1].lower(), w[-1].upper())) | frozenset("\u0130\u0131\u017f\u212a")
-
-
+_COMPARISON_BEFORE = metric_rules.words_at_end(_COMPARISON_WORDS)
 # Most text before an entity ends on none of these: then neither regex can match there.
-_SOURCE_LAST = _last_characters(_SOURCE_WORDS)
-_COMPARISON_LAST = _last_characters(_COMPARISON_WORDS)
+_SOURCE_LAST = metric_rules.last_characters(_SOURCE_WORDS)
+_COMPARISON_LAST = metric_rules.last_characters(_COMPARISON_WORDS)
 
 # Bare alternations of words, not wrapped in a group: `re` then skips straight to the words'
 # first characters rather than trying every alternative at every position (4x on a sentence).
@@ -347,8 +338,8 @@ _REPORTING_KINDS = frozenset({"quarter", "half", "year", "ytd", "fiscal_quarter"
 _COMPARED_WITH = re.compile(r"(?:较|比|相比|相较|对比|同比|比起|than|versus|vs\.?|compared (?:with|to))\s*(?:于)?\s*$",
                             re.IGNORECASE)
 _BASE_WORDS = ("由", "从", "from")
-_BASE_BEFORE = re.compile(f"(?:{'|'.join(_BASE_WORDS)})\\s*$", re.IGNORECASE)
-_BASE_LAST = _last_characters(_BASE_WORDS)
+_BASE_BEFORE = metric_rules.words_at_end(_BASE_WORDS)
+_BASE_LAST = metric_rules.last_characters(_BASE_WORDS)
 _CHANGE_TO_AFTER = re.compile(r"\s*(?:的)?\s*(?:(?:增|降|减|升|提高|提升|下降|上升|增长|增加|减少|降低|回落|扩大|收窄)\w{0,2}?)?\s*(?:至|到|to)\s*", re.IGNORECASE)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import csv
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -28,30 +29,35 @@ SIGN_DISTANCE = 2        # an explicit +/- on a percent (`营收434亿元(+20.08
 # '提升至 67%' states a level reached, not a rate of growth: a growth verb followed
 # by 至/到 stops being a growth cue.
 _LEVEL_REACHED = re.compile(r"(?:提升|提高|增长|上升|下降|降低|增加|减少|扩大|降|升)(?:至|到)\s*$")
+# The letters IGNORECASE also takes for an i, k or s (İ ı ſ K): see CASE_TWINS.
+_CASE_TWIN_CHARS = "\u0130\u0131\u017f\u212a"
+
+
+def words_at_end(words: Sequence[str], fillers: Sequence[str] = ()) -> re.Pattern[str]:
+    """`(?:words)\\s*(?:fillers)?\\s*$`, case-blind: one of `words` (then maybe a filler) right
+    before the end of the searched stretch. Pair it with `last_characters` of the same lists."""
+    alternation = "|".join(map(re.escape, words))
+    filler = f"(?:{'|'.join(map(re.escape, fillers))})?\\s*" if fillers else ""
+    return re.compile(f"(?:{alternation})\\s*{filler}$", re.IGNORECASE)
+
+
+def last_characters(*word_lists: Sequence[str]) -> frozenset[str]:
+    """The characters a `words_at_end` match of these lists can end on before its spaces: each
+    word's last letter in either case, and the case twins. A stretch ending on none of them
+    (`ends_on`) cannot match, and most stretches before a number do not."""
+    return frozenset(c for ws in word_lists for w in ws for c in (w[-1].lower(), w[-1].upper())) | \
+        frozenset(_CASE_TWIN_CHARS)
+
+
 _DECLINE_WORDS = ("下降", "下滑", "减少", "降低", "回落", "下跌", "大跌", "缩减", "萎缩", "收窄", "跌幅", "降幅", "跌", "降",
                   "减", "decline", "declines", "declined", "decrease", "decreased", "fell", "dropped", "down", "lower")
 _DECLINE_FILLERS = ("了", "约", "达", "为", "超过", "超", "逾", "近", "达到", "高达", ":", "by", "about", "of")
-_DECLINE = re.compile(
-    r"(?:下降|下滑|减少|降低|回落|下跌|大跌|缩减|萎缩|收窄|跌幅|降幅|跌|降|减|decline[ds]?|decreased?|fell|dropped|down|lower)"
-    r"\s*(?:了|约|达|为|超过|超|逾|近|达到|高达|:|by|about|of)?\s*$",
-    re.IGNORECASE,
-)
+_DECLINE = words_at_end(_DECLINE_WORDS, _DECLINE_FILLERS)
+_DECLINE_LAST = last_characters(_DECLINE_WORDS, _DECLINE_FILLERS)
 _LOSS_WORDS = ("亏损", "净亏损", "亏", "loss of", "net loss")
 _LOSS_FILLERS = ("了", "约", "达", "超过", "逾", "近")
-_LOSS = re.compile(r"(?:亏损|净亏损|亏|loss of|net loss)\s*(?:了|约|达|超过|逾|近)?\s*$", re.IGNORECASE)
-
-
-def _last_characters(*words: tuple[str, ...]) -> frozenset[str]:
-    """The characters a match of `(?:words)\\s*(?:fillers)?\\s*$` (case-insensitive) can end on
-    before its spaces: each word's last letter in either case, and the letters IGNORECASE also
-    takes for an i, k or s (CASE_TWINS)."""
-    return frozenset(c for ws in words for w in ws for c in (w[-1].lower(), w[-1].upper())) | \
-        frozenset("\u0130\u0131\u017f\u212a")
-
-
-# Most stretches before a number end on none of these: then the regex above cannot match there.
-_DECLINE_LAST = _last_characters(_DECLINE_WORDS, _DECLINE_FILLERS)
-_LOSS_LAST = _last_characters(_LOSS_WORDS, _LOSS_FILLERS)
+_LOSS = words_at_end(_LOSS_WORDS, _LOSS_FILLERS)
+_LOSS_LAST = last_characters(_LOSS_WORDS, _LOSS_FILLERS)
 
 
 @dataclass(frozen=True)
@@ -132,7 +138,7 @@ def _counted_index() -> dict[str, list[Metric]]:
 
 # Under IGNORECASE these non-ASCII letters match ASCII ones (İ ı ſ K), and `str.lower` turns
 # İ and K into ASCII: a text holding any of them is scanned with the case-insensitive regex.
-CASE_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
+CASE_TWINS = re.compile(f"[{_CASE_TWIN_CHARS}]")
 
 
 def has_case_twins(text: str) -> bool:

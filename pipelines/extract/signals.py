@@ -377,10 +377,7 @@ class MentionIndex:
 
     def clause_at(self, sent: Sentence, pos: int) -> tuple[int, int]:
         """`sentences.clause_bounds(self.folded, sent, pos)`, splitting each sentence into clauses once."""
-        spans = self._clauses.get(sent)
-        if spans is None:
-            spans = self._clauses[sent] = clauses(self.folded, sent)
-        return _clause_in(spans, pos)
+        return _clause_in(self.clauses_of(sent), pos)
 
     def clauses_of(self, sent: Sentence) -> list[tuple[int, int]]:
         """The clauses of `sent`, split once (for `_clause_in`)."""
