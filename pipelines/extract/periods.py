@@ -91,6 +91,7 @@ from typing import Any, NamedTuple
 
 from pipelines.extract.mentions import PeriodMention
 from pipelines.extract.textnorm import fold
+from pipelines.extract.trie import trie_pattern
 
 _VOCAB = Path(__file__).resolve().parent.parent / "vocab"
 
@@ -1058,8 +1059,9 @@ def _compiled() -> _Compiled:
     # a digit run, an ASCII word or a few Chinese words, and is followed by a short, known
     # continuation, so the full pattern is only tried where this cheap scan says it could fit.
     v = _vocab()
-    english = _trie([c for c, r in v.cues.items() if r != "asof"] + list(v.month_names))
-    months = _trie(list(v.month_names))
+    # Tries: a character is compared with each distinct next character, not with every word.
+    english = trie_pattern([c for c, r in v.cues.items() if r != "asof"] + list(v.month_names))
+    months = trie_pattern(list(v.month_names))
     # The leading class lets the scan reject most characters of Chinese prose with one test.
     first_chars = "".join(sorted({w[0] for w in v.relative_years} | set("同半上下前后年过最未近第一二三四五六七八九十单")))
     # English forms: every one starts with an ASCII letter. Only the letters they can start with
@@ -1143,30 +1145,6 @@ def _leads(pattern: str, k: int = 3) -> tuple[str, str]:
 
     guard = "|".join(re.escape(ch) + trie(tails) for ch, tails in sorted(by_first.items()))
     return "".join(sorted(by_first)), guard
-
-
-def _trie(words: list[str]) -> str:
-    """A regex for any of `words` that tries them in the order _alternation does (longest
-    first) but shares their common beginnings, so the engine compares a character with each
-    distinct next character instead of with every word."""
-    root: dict[str, Any] = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}   # a word ends here
-
-    def regex(node: dict[str, Any]) -> str:
-        alts = [re.escape(ch) + regex(child) for ch, child in node.items() if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" not in node:
-            return body
-        # A word ends here and longer ones go on: the longer ones first (greedy ?).
-        return f"(?:{body})?"
-
-    return regex(root)
 
 
 def _prev_char(folded: str, pos: int) -> tuple[str, str]:
