@@ -230,10 +230,8 @@ def spool_extraction(docs: pl.DataFrame, spool: Spool, workers: int | None = Non
             progress(sum(x.documents for x in results), total, sum(x.characters for x in results))
 
     if workers > 1 and total_chars >= POOL_MIN_CHARACTERS and total > 1:
-        # spawn, not fork: a forked child would inherit DuckDB's per-process file cache. At most
-        # two chunks per worker are in flight, so the texts waiting in the queue stay few.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                                 initializer=_start_worker) as pool:
+        # At most two chunks per worker are in flight, so the texts waiting in the queue stay few.
+        with _take_pool(workers) as pool:
             pending = set()
             for no, items in chunks:
                 if len(pending) >= 2 * workers:
@@ -244,11 +242,48 @@ def spool_extraction(docs: pl.DataFrame, spool: Spool, workers: int | None = Non
             for f in pending:
                 finished(f.result())
     else:
+        discard_warm_pool()
         for no, items in chunks:
             finished(process_chunk(no, items, str(spool.folder)))
     results.sort(key=lambda r: r.chunk_no)
     return _merge(results, {name: f.drop("chunk") for name, f in shared.items()}, spool)
 
+
+# Workers started ahead of extraction (see `warm_pool`), by worker count; at most one.
+_WARM: dict[int, ProcessPoolExecutor] = {}
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    # spawn, not fork: a forked child would inherit DuckDB's per-process file cache.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_start_worker)
+
+
+def warm_pool(workers: int | None = None) -> None:
+    """Start the extraction workers now, so that they are ready when extraction begins.
+
+    A worker takes about a second to start Python, import and load the vocabularies; staging
+    calls this once it knows a large batch is coming, and the workers get ready on the other
+    core while it decodes the files. `spool_extraction` in this process takes the pool."""
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or workers in _WARM:
+        return
+    discard_warm_pool()
+    pool = _new_pool(workers)
+    for _ in range(workers):
+        pool.submit(int)    # a task no worker is idle for spawns a worker: all of them, now
+    _WARM[workers] = pool
+
+
+def discard_warm_pool() -> None:
+    """Shut down a warm pool nothing took (staging warmed it; the batch turned out small)."""
+    while _WARM:
+        _WARM.popitem()[1].shutdown(wait=False, cancel_futures=True)
+
+
+def _take_pool(workers: int) -> ProcessPoolExecutor:
+    pool = _WARM.pop(workers, None)
+    discard_warm_pool()
+    return pool or _new_pool(workers)
 
 
 def _start_worker() -> None:

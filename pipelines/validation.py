@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandera.errors
 import pandera.polars as pa
 import polars as pl
+from pandera.config import ValidationDepth, config_context
 
 QUARANTINE_SCHEMA = {
     "document": pl.String, "frame": pl.String, "check_name": pl.String, "reason": pl.String,
@@ -65,8 +66,12 @@ def validate(model: type[pa.DataFrameModel], frame: pl.DataFrame, frame_name: st
              documents: dict[str, str] | None = None) -> Validation:
     """Validate a collected frame (never a LazyFrame: those skip data checks)."""
     empty_q = pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    # An empty frame has no values to check, only its schema (pandera's data checks cost a few ms
+    # each even then, and most chunks have an empty frame or two).
+    depth = ValidationDepth.SCHEMA_ONLY if frame.is_empty() else ValidationDepth.SCHEMA_AND_DATA
     try:
-        valid = model.validate(frame, lazy=True)
+        with config_context(validation_depth=depth):
+            valid = model.validate(frame, lazy=True)
         return Validation(valid, empty_q, [], {}, pl.DataFrame())
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases

@@ -19,7 +19,16 @@ from pipelines.extract.document import extractor_version
 from pipelines.extract.metrics import vocabulary
 from pipelines.faults import crash_point
 from pipelines.ingest.stage import REJECTED_SCHEMA, StagedDocuments, stage_documents
-from pipelines.spool import FAILED_EXTRACTION, SHARED, SPOOLED, Spool, SpooledFrame, spool_extraction
+from pipelines.spool import (
+    FAILED_EXTRACTION,
+    POOL_MIN_CHARACTERS,
+    SHARED,
+    SPOOLED,
+    Spool,
+    SpooledFrame,
+    spool_extraction,
+    warm_pool,
+)
 from pipelines.validation import Validation, markdown_table, validate
 from schemas import RejectedDocumentModel, StagedDocumentModel
 
@@ -48,7 +57,10 @@ def staged_documents(context: dg.AssetExecutionContext, inbox: InboxResource, wa
     files that cannot be read as reports (with a reason) and the files that left the inbox."""
     started = time.perf_counter()
     known = wh.known_documents(warehouse.file())
-    staged = stage_documents(inbox.folder(), known, extractor_version(), inbox.max_bytes)
+    # A batch large enough for the process pool: its workers start up (about a second each) while
+    # the files are decoded, instead of after. Bytes are at least characters, so this never misses.
+    staged = stage_documents(inbox.folder(), known, extractor_version(), inbox.max_bytes,
+                             planned=lambda n: warm_pool() if n >= POOL_MIN_CHARACTERS else None)
     v_docs = validate(StagedDocumentModel, staged.documents, "staged_documents")
     v_rej = validate(RejectedDocumentModel, staged.rejected, "rejected_documents")
     # A document row that fails its model is rejected with the failed check: never dropped.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,9 +43,14 @@ class StagedDocuments:
 STAGE_BATCH = 256
 
 
-def stage_documents(inbox: Path, known: pl.DataFrame, extractor_version: str, max_bytes: int) -> StagedDocuments:
-    """Decode every new or changed file; unreadable ones become rejections with a reason."""
+def stage_documents(inbox: Path, known: pl.DataFrame, extractor_version: str, max_bytes: int,
+                    planned: Callable[[int], None] | None = None) -> StagedDocuments:
+    """Decode every new or changed file; unreadable ones become rejections with a reason.
+
+    `planned(bytes_to_load)` is called once the changes are known, before any file is decoded."""
     changes = plan_changes(list_inbox(inbox), known, extractor_version, max_bytes)
+    if planned is not None:
+        planned(sum(f.size_bytes for f, _, within_limit in changes.to_load if within_limit))
     parts, docs, rejected = [], [], []
     for f, digest, within_limit in changes.to_load:
         doc_id = document_id(f.document)

@@ -102,3 +102,25 @@ def test_chunks_keep_every_document_once_in_order_and_shrink_towards_the_end(mon
     sizes = [len(c) for c in chunks]
     assert max(sizes) == 10 and sizes[-1] < 10 and min(sizes) >= 1
     assert sizes == sorted(sizes, reverse=True)
+
+
+def test_the_process_pool_gives_the_same_rows_and_takes_the_warm_workers(tmp_path, monkeypatch):
+    monkeypatch.setattr(spool, "POOL_MIN_CHARACTERS", 0)   # the pool path for a small batch
+    monkeypatch.setattr(spool, "CHUNK_DOCUMENTS", 2)
+    docs = _docs(6)
+    spool.warm_pool(2)
+    warm = spool._WARM[2]
+    taken, take = [], spool._take_pool
+    monkeypatch.setattr(spool, "_take_pool", lambda workers: taken.append(take(workers)) or taken[-1])
+    out = spool.spool_extraction(docs, spool.Spool(str(tmp_path)), workers=2)
+    assert taken == [warm] and not spool._WARM
+    direct = spool.spool_extraction(docs, spool.Spool(str(tmp_path)), workers=1)
+    for name in spool.SPOOLED:
+        assert out.frames[name].collect().equals(direct.frames[name].collect()), name
+
+
+def test_a_warm_pool_nothing_takes_is_shut_down(tmp_path):
+    spool.warm_pool(2)
+    assert spool._WARM
+    spool.spool_extraction(_docs(1), spool.Spool(str(tmp_path)), workers=1)   # too small for a pool
+    assert not spool._WARM
