@@ -193,11 +193,24 @@ class _Brackets:
         return None
 
 
-def _dates_event(index: MentionIndex, p: PeriodMention) -> bool:
-    """Whether a period can be the date of a happening (a day, month, quarter, half or year)."""
-    if p.status_hint == "forecast" or p.kind in _UNDATED_KINDS or "同期" in p.surface:
-        return False
-    return (p.period_end - p.period_start).days <= _MAX_EVENT_DAYS
+def _dating_periods(periods: list[PeriodMention], brackets: _Brackets) -> list[PeriodMention]:
+    """The periods that can be the date of a happening (a day, month, quarter, half or year), outside
+    titles and quoted names."""
+    # One comprehension, no call per period: it reads every period of the document.
+    dating = [p for p in periods if p.status_hint != "forecast" and p.kind not in _UNDATED_KINDS
+              and "同期" not in p.surface and (p.period_end - p.period_start).days <= _MAX_EVENT_DAYS]
+    if not brackets.spans:
+        return dating
+    # `brackets.inside` for periods sorted by start: the spans before a period are passed once.
+    spans, out, j, n = brackets.spans, [], 0, len(brackets.spans)
+    for p in dating:
+        pos = p.start
+        while j + 1 < n and spans[j + 1][0] <= pos:
+            j += 1
+        s0, s1 = spans[j]
+        if not s0 < pos < s1 - 1:
+            out.append(p)
+    return out
 
 
 class _Context(NamedTuple):
@@ -232,9 +245,7 @@ def find_events(
         index = mention_index(text, sentences, entities, periods, folded=folded)
     folded = index.folded
     brackets = _Brackets(folded)
-    dating = [p for p in index.periods if _dates_event(index, p)]
-    if brackets.spans:
-        dating = [p for p in dating if not brackets.inside(p.start)]
+    dating = _dating_periods(index.periods, brackets)
     ctx = _Context(folded, index, lexicon, brackets, dating, [p.start for p in dating])
     # Every date `_event_period` can give starts in the trigger's sentence: only the sentences where a
     # dating period starts (about half the text) can state an event, and only there are triggers sought.

@@ -90,6 +90,7 @@ _NUMBER_AFTER = re.compile(r"\s*(?:了|至|为|by)?\s*[-+]?[$¥]?\d")
 _M = TypeVar("_M", EntityMention, PeriodMention)
 _START, _END = itemgetter(0), itemgetter(1)     # of a mention (a NamedTuple opening start, end)
 _START_END = itemgetter(0, 1)
+_new_tuple = tuple.__new__
 
 
 class SignalMention(NamedTuple):
@@ -259,6 +260,10 @@ class SignalLexicon:
         filler_words = words("filler")
         filler_firsts = "".join(sorted({re.escape(w[0]) for w in filler_words if w and _NON_CJK.match(w[0])}))
         self.filler = re.compile(f"{guarded(filler_words)}|[^{_CJK}{filler_firsts}]+|[^{_CJK}]")
+        # The same short stretches come back often (a clause head is asked about by the subject, the
+        # anaphor and the gap tests, and by every phrase of its clause; `671家` heads many rows of a
+        # table): about three in four look-ups of a document set repeat one.
+        self.content_words = lru_cache(maxsize=8192)(self._content_words)
         self.anaphor = re.compile(alternation(words("anaphor")))
         self.oblique = tuple(sorted(words("oblique"), key=len, reverse=True))
         self.source = tuple(sorted(words("source"), key=len, reverse=True))
@@ -302,6 +307,17 @@ class SignalLexicon:
         self.en_aspect = self.aspect if any(re.search("(?i)[a-z]", kw) for kw in cjk) else re.compile(
             f"(?i:(?<![a-z]){guarded(ascii_words, ignorecase=True)}(?![a-z]))"
         )
+        # The same on lower-cased ASCII text, case-sensitively (a prefix tree, about 2.5x faster than the
+        # case-insensitive alternation): on ASCII text IGNORECASE folds nothing but A-Z, so the matches
+        # are the same when every ASCII keyword is all ASCII (a non-ASCII letter could fold onto one).
+        self.en_aspect_lower = re.compile(
+            f"(?<![a-z]){guarded(ascii_words)}(?![a-z])"
+        ) if all(kw.isascii() for kw in ascii_words) else None
+
+    def _content_words(self, segment: str) -> str:
+        """The CJK characters of `segment` that are not an aspect keyword or a function word
+        (`MentionIndex.leftover` without the periods); use the cached `content_words`."""
+        return self.filler.sub("", self.aspect.sub("", segment))
 
     def strength_of(self, mods: str, verb: str) -> str | None:
         """The strongest intensity among the adverbs, else the verb's own."""
@@ -451,13 +467,20 @@ class MentionIndex:
         """
         if lo >= hi:
             return ""
-        seg = lexicon.aspect.sub("", self.without_periods(lo, hi))
-        return lexicon.filler.sub("", seg)
+        seg = self.without_periods(lo, hi)
+        # All-ASCII (`2024 年` is not; ` 28% ` is): nothing of it is CJK, so nothing is left over.
+        return lexicon.content_words(seg) if not seg.isascii() else ""
 
     def leftover_exceeds(self, lo: int, hi: int, limit: int, lexicon: SignalLexicon) -> bool:
-        """`len(self.leftover(lo, hi, lexicon)) > limit`, without the regex passes when [lo, hi) is
-        that short already (the leftover is a part of it): most gaps and clause heads are."""
-        return hi - lo > limit and len(self.leftover(lo, hi, lexicon)) > limit
+        """`len(self.leftover(lo, hi, lexicon)) > limit`, without the regex passes when [lo, hi)
+        holds that few non-ASCII characters already (the leftover is some of its CJK ones): most
+        gaps and clause heads do (`营收 391 亿元`)."""
+        if hi - lo <= limit:
+            return False
+        seg = self.folded[lo:hi]
+        if len(seg) - len(seg.encode("ascii", "ignore")) <= limit:
+            return False
+        return len(self.leftover(lo, hi, lexicon)) > limit
 
     def is_oblique(self, mention: EntityMention, lexicon: SignalLexicon) -> bool:
         before = self.folded[max(0, mention.start - 4):mention.start].rstrip()
@@ -694,6 +717,7 @@ class _Periods:
         self.periods = index.periods
         self.starts = index.period_starts
         self._usable: list[bool | None] = [None] * len(self.periods)    # by position in `periods`
+        self._leading: dict[int, tuple[list[int], list[PeriodMention]]] = {}    # by paragraph start
 
     def is_usable(self, i: int) -> bool:
         usable = self._usable[i]
@@ -701,32 +725,40 @@ class _Periods:
             usable = self._usable[i] = _usable_signal_period(self.index, self.periods[i])
         return usable
 
-    @cached_property
-    def leading(self) -> list[tuple[int, PeriodMention]]:
-        """(sentence start, period) for each usable reporting period that leads its sentence
-        (`2024Q1 业绩来看，…`); whether usable is asked last."""
+    def leading(self, para: int) -> tuple[list[int], list[PeriodMention]]:
+        """The sentence starts and periods of the paragraph starting at `para` whose sentence a usable
+        reporting period leads (`2024Q1 业绩来看，…`); whether usable is asked last.
+
+        Found per paragraph, when a statement there first asks: most paragraphs state none, and a
+        sentence never runs across a line break, so a paragraph's sentences hold its periods only.
+        """
+        found = self._leading.get(para)
+        if found is not None:
+            return found
         folded, sentences, sentence_starts = self.index.folded, self.index.sentences, self.index.sentence_starts
-        leads, out = LEADING_PREFIX.fullmatch, []
-        for i, p in enumerate(self.periods):
+        leads, starts, out = LEADING_PREFIX.fullmatch, [], []
+        para_end = folded.find("\n", para)
+        i0 = bisect.bisect_left(self.starts, para)
+        i1 = len(self.starts) if para_end < 0 else bisect.bisect_left(self.starts, para_end, i0)
+        for i in range(i0, i1):
+            p = self.periods[i]
             if p.kind not in _REPORTING_KINDS:
                 continue
             k = bisect.bisect_right(sentence_starts, p.start) - 1
             if k < 0:
                 continue
             start, end = sentences[k]
-            if p.start >= end or (out and out[-1][0] == start):
+            if p.start >= end or (starts and starts[-1] == start):
                 continue        # outside every sentence, or its sentence has its leading period already
             # Only whitespace follows the prefix's first 10 characters (its run of up to 8 non-CJK
             # characters and a preposition of up to 2): one character test spares most periods the regex.
             if p.start - start > 10 and not folded[p.start - 1].isspace():
                 continue
             if leads(folded, start, p.start) and self.is_usable(i):
-                out.append((start, p))
-        return out
-
-    @cached_property
-    def leading_starts(self) -> list[int]:
-        return [s for s, _ in self.leading]
+                starts.append(start)
+                out.append(p)
+        found = self._leading[para] = (starts, out)
+        return found
 
     @cached_property
     def title(self) -> list[PeriodMention]:
@@ -759,10 +791,10 @@ class _Periods:
             if periods[i].end <= phrase_start and self.is_usable(i):
                 return periods[i]
             i -= 1
-        para = self.index.paragraph_start(sent.start)
-        j = bisect.bisect_left(self.leading_starts, sent.start) - 1
-        if j >= 0 and self.leading[j][0] >= para:
-            return self.leading[j][1]
+        leading_starts, leading = self.leading(self.index.paragraph_start(sent.start))
+        j = bisect.bisect_left(leading_starts, sent.start) - 1
+        if j >= 0:
+            return leading[j]
         if sent.start < self.index.title_end:
             return None     # the title states its periods itself
         titled = _title_period(self.title, self.index.folded[sent.start:phrase_end])
@@ -800,18 +832,19 @@ def find_signals(
 
     def emit(subjects: list[EntityMention], aspects: list[str], span_start: int, end: int, direction: str,
              strength: str | None, period: PeriodMention | None, sent: Sentence, key_pos: int) -> None:
+        surface = text[span_start:end]
+        p0, p1 = (period.period_start, period.period_end) if period else (None, None)
         for company in subjects:
             for aspect in aspects or [DEFAULT_ASPECT]:
                 key = (company.entity_id, aspect, key_pos)
                 if key in seen:
                     continue
                 seen.add(key)
-                out.append(SignalMention(
-                    span_start, end, text[span_start:end], company.entity_id, company.canonical,
-                    aspect, direction, strength,
-                    period.period_start if period else None, period.period_end if period else None,
-                    sent.start, sent.end,
-                ))
+                # `tuple.__new__` is what `SignalMention(...)` calls, without its Python-level `__new__`.
+                out.append(_new_tuple(SignalMention, (
+                    span_start, end, surface, company.entity_id, company.canonical,
+                    aspect, direction, strength, p0, p1, sent.start, sent.end,
+                )))
 
     # Looked up once: the loops below run for every sentence and every phrase.
     companies, company_starts = index.companies, index.company_starts
@@ -1039,20 +1072,30 @@ def _en_aspect_before(index: MentionIndex, lexicon: SignalLexicon, sent: Sentenc
     """The aspect keyword nearest before `hi` within `reach` characters of its sentence, not counting
     parentheticals (`gross margin -- the difference between revenue and cost -- … up 0.1 points`):
     a definition's keywords are not the subject, and its length does not push the subject out of reach."""
-    seg = index.folded[sent.start:hi]
-    if "(" not in seg and "--" not in seg:
-        pieces, compact = [(0, len(seg))], seg      # no parenthetical (the usual case)
+    folded, lo = index.folded, sent.start
+    if folded.find("(", lo, hi) < 0 and folded.find("--", lo, hi) < 0:
+        # No parenthetical (the usual case): only the last `reach` characters are searched, and the
+        # one before them (the keyword's look-behind), so only they are copied, not the sentence so far.
+        pos = max(lo, hi - reach)
+        w0 = max(lo, pos - 1)
+        pieces, compact, skip = [(w0 - lo, hi - lo)], folded[w0:hi], pos - w0
     else:
+        seg = folded[lo:hi]
         pieces, last = [], 0
         for p in _PARENTHETICAL.finditer(seg):
             pieces.append((last, p.start()))
             last = p.end()
         pieces.append((last, len(seg)))
         compact = "".join(seg[a:b] for a, b in pieces)
+        skip = max(0, len(compact) - reach)
     found = None
-    for a in lexicon.en_aspect.finditer(compact, max(0, len(compact) - reach)):
-        if a.group().isascii():
+    if lexicon.en_aspect_lower is not None and compact.isascii():
+        for a in lexicon.en_aspect_lower.finditer(compact.lower(), skip):
             found = a
+    else:
+        for a in lexicon.en_aspect.finditer(compact, skip):
+            if a.group().isascii():
+                found = a
     if found is None:
         return None
     offset = found.start()
