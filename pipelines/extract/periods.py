@@ -881,7 +881,15 @@ def _branches() -> list[_Branch]:
 # _PREFIX_LEN characters and only those are tried, in their original order. The first of them
 # that matches is the branch the full alternation would have taken: a branch left out could
 # not have matched there.
+#
+# A stated year (2024年, 2024 年, 2024Q3, 2024-2026E, 2024-03-14) starts ~25 branches, and its
+# three characters cannot tell them apart: each of them read the year again and failed on what
+# follows it, most of the matching time. So at a year the branches are chosen again from its
+# next _YEAR_PREFIX_LEN characters (2024 年第: a quarter, not a month or a day), and the few
+# left are tried one by one (_year_dispatch).
 _PREFIX_LEN = 3
+_YEAR_PREFIX_LEN = 7
+_YEAR_HEAD = re.compile(r"(?:19|20)[0-9]")
 _ANY_CHAR = "(?s:.)"
 _CATEGORY = {_sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D", _sre.CATEGORY_SPACE: r"\s",
              _sre.CATEGORY_NOT_SPACE: r"\S", _sre.CATEGORY_WORD: r"\w", _sre.CATEGORY_NOT_WORD: r"\W"}
@@ -970,16 +978,49 @@ def _item_prefixes(op: Any, av: Any, k: int, flags: int) -> Prefixes:
     return _any_prefixes(k)
 
 
-def _start_test(pattern: str) -> re.Pattern[str] | None:
-    """A regex the next _PREFIX_LEN characters must match for `pattern` to match there, or
-    None when the branch must always be tried."""
+def _start_test(parsed: Any) -> re.Pattern[str] | None:
+    """A regex the next _PREFIX_LEN characters must match for a branch (`parsed`: its pattern as
+    _parser reads it) to match there, or None when the branch must always be tried."""
     try:
-        found = _prefixes(_parser.parse(pattern), _PREFIX_LEN, 0)
+        found = _prefixes(parsed, _PREFIX_LEN, 0)
     except (KeyError, TypeError, ValueError, re.error):
         return None
     if () in found or not found:
         return None
     return re.compile("|".join(sorted("".join(t) for t in found)))
+
+
+_YEARS = tuple(f"{c}{d}" for c in (19, 20) for d in range(10))   # what _YEAR_HEAD matches
+_NEVER = re.compile("(?!)")   # the year test of a branch that cannot start at a year
+
+
+@functools.cache
+def _digits_of(one_char: str) -> frozenset[str]:
+    """The digits a one-character pattern (from _prefixes) matches."""
+    return frozenset(filter(re.compile(one_char).fullmatch, "0123456789"))
+
+
+@functools.cache
+def _fits_year(start: tuple[str, ...]) -> bool:
+    """Whether the one-character patterns `start` (up to 3) can read the first characters of a year."""
+    digits = [_digits_of(p) for p in start]
+    return any(all(y[i] in d for i, d in enumerate(digits)) for y in _YEARS)
+
+
+def _year_test(parsed: Any) -> re.Pattern[str] | None:
+    """A regex the characters after a year's first three (the 4 年第 of 2024 年第) must match for
+    a branch (`parsed`, as for _start_test) to match at the year, or None when the branch must
+    always be tried there. Only the starts (_prefixes) whose first three characters can read a
+    year are kept; what they ask of those three is left out, so the test may let a branch
+    through, never keep one out."""
+    try:
+        found = _prefixes(parsed, _YEAR_PREFIX_LEN, 0)
+    except (KeyError, TypeError, ValueError, re.error):
+        return None
+    tails = {t[_PREFIX_LEN:] for t in found if _fits_year(t[:_PREFIX_LEN])}
+    if () in tails:
+        return None
+    return re.compile(_trie(tails)) if tails else _NEVER
 
 
 class _Hit(NamedTuple):
@@ -1004,24 +1045,83 @@ class _Dispatch(NamedTuple):
     hits: dict[str, _Hit]   # branch name (m.lastgroup) -> what to read from its match
 
 
+_FormKey = tuple[str, tuple["str | None", ...]]
+
+
+class _Form(NamedTuple):
+    """What one form (a branch and the values of its groups) settles, whatever its place. The
+    same forms recur (2024年, Q3, 同期), so find_periods reads each once and keeps it."""
+
+    branch: _Branch
+    get: Getter               # the value of one of its groups by its unprefixed name
+    rule: _Rule | None        # what its neighbours must pass, None when anything passes
+    yearless: bool            # names no year: read against its sentence (_anchor_year)
+    year_context: bool        # "in 2024": the cue stays out of the surface
+    # Fiscal year-end month (None: calendar) -> its resolution without a document date (_settle)
+    settled: dict[int | None, Any]
+
+
+def _form(hit: _Hit, name: str, values: tuple[str | None, ...]) -> _Form:
+    br = hit.branch
+    get = dict(zip(hit.names, values, strict=True)).get
+    return _Form(
+        br, get, _rule(br, get, hit.stated) if hit.checked else None,
+        hit.yearless and not any(map(get, hit.years)),
+        name == "en_cue" and _vocab().cues[get("cue")] == "year_context", {})
+
+
 class _Compiled(NamedTuple):
     candidates: re.Pattern[str]
     branches: dict[str, _Branch]
     asof_cues: tuple[str, ...]
     asof_ends: str   # the last characters of asof_cues
-    parts: tuple[tuple[str, str, re.Pattern[str] | None], ...]   # (branch, its regex part, start test)
-    by_prefix: dict[str, _Dispatch | None]     # filled as prefixes are met
+    # (branch, its regex part, its start test, its start test at a year)
+    parts: tuple[tuple[str, str, re.Pattern[str] | None, re.Pattern[str] | None], ...]
+    # Filled as prefixes are met; at a year prefix (202), a table of the branches to try by the
+    # next characters (4 年第), see _year_dispatch.
+    by_prefix: dict[str, _Dispatch | dict[str, tuple[_Dispatch, ...]] | None]
     by_branches: dict[tuple[str, ...], _Dispatch]
-    getters: dict[tuple[str, tuple[str | None, ...]], Getter]   # (branch, its group values) -> their reader
+    forms: dict[_FormKey, _Form]   # (branch, its group values) -> what they settle
 
 
-def _dispatch(compiled: _Compiled, prefix: str) -> _Dispatch | None:
-    """The branches that could match at a position whose next characters are `prefix`."""
-    names = tuple(name for name, _part, test in compiled.parts if test is None or test.match(prefix))
+def _dispatch(compiled: _Compiled, prefix: str) -> _Dispatch | dict[str, tuple[_Dispatch, ...]] | None:
+    """The branches that could match at a position whose next characters are `prefix`; at a
+    year, an empty table for _year_dispatch to fill."""
+    found: _Dispatch | dict[str, tuple[_Dispatch, ...]] | None
+    if _YEAR_HEAD.fullmatch(prefix):
+        found = {}
+    else:
+        found = _branch_set(compiled, tuple(name for name, _part, test, _year_test in compiled.parts
+                                            if test is None or test.match(prefix)))
+    if len(compiled.by_prefix) > 200_000:  # a bound on memory for a long-running process
+        compiled.by_prefix.clear()
+    compiled.by_prefix[prefix] = found
+    return found
+
+
+def _year_dispatch(compiled: _Compiled, prefix: str, tail: str,
+                   by_tail: dict[str, tuple[_Dispatch, ...]]) -> tuple[_Dispatch, ...]:
+    """The branches that could match at a year whose first characters are `prefix` (202) and
+    the next ones `tail` (4 年第), in order, each as its own regex; kept in `by_tail`, the table
+    by_prefix holds for `prefix`. They are few (2024年3月: a day, a month range, a month or
+    the year), and each is compiled once, whereas one regex per combination would be compiled
+    again for every new one."""
+    found = tuple(
+        _branch_set(compiled, (name,)) for name, _part, test, year_test in compiled.parts
+        if year_test is not _NEVER and (test is None or test.match(prefix))
+        and (year_test is None or year_test.match(tail)))
+    if len(by_tail) > 50_000:  # as for by_prefix
+        by_tail.clear()
+    by_tail[tail] = found
+    return found
+
+
+def _branch_set(compiled: _Compiled, names: tuple[str, ...]) -> _Dispatch | None:
+    """One regex of the branches `names` (None for none), kept for the next prefix that needs them."""
     if not names:
         found = None
     elif (found := compiled.by_branches.get(names)) is None:
-        regex = re.compile("|".join(part for name, part, _test in compiled.parts if name in names))
+        regex = re.compile("|".join(part for name, part, _test, _year_test in compiled.parts if name in names))
         keys: dict[str, dict[str, int]] = {name: {"": regex.groupindex[name]} for name in names}
         for group, idx in regex.groupindex.items():
             branch, sep, key = group.partition("__")
@@ -1037,9 +1137,6 @@ def _dispatch(compiled: _Compiled, prefix: str) -> _Dispatch | None:
                 tuple(key for key in _STATED_KEYS if key in k), tuple(key for key in _YEAR_KEYS if key in k),
                 br.may_be_bare or "ry" in k or name in _CHECKED, br.may_be_bare or name in _YEARLESS_EN)
         found = compiled.by_branches[names] = _Dispatch(regex, hits)
-    if len(compiled.by_prefix) > 200_000:  # a bound on memory for a long-running process
-        compiled.by_prefix.clear()
-    compiled.by_prefix[prefix] = found
     return found
 
 
@@ -1052,7 +1149,10 @@ def _compiled() -> _Compiled:
         # branches share one regex (see _dispatch), and the outer group names the branch
         # (m.lastgroup).
         inner = br.pattern.replace("(?P<", f"(?P<{br.name}__").replace("(?P=", f"(?P={br.name}__")
-        parts.append((br.name, f"(?P<{br.name}>{inner})", _start_test(br.pattern)))
+        parsed = _parser.parse(br.pattern)   # read once for both tests
+        test = _start_test(parsed)
+        can_start_year = test is None or any(map(test.match, _YEARS))
+        parts.append((br.name, f"(?P<{br.name}>{inner})", test, _year_test(parsed) if can_start_year else _NEVER))
         branches[br.name] = br
     asof = tuple(sorted((c for c, r in _vocab().cues.items() if r == "asof"), key=len, reverse=True))
     # Trying ~40 branches at every character runs at ~0.3 M chars/s. Every branch starts at
@@ -1117,6 +1217,20 @@ def _ci(words: str) -> str:
     return "(?:" + "|".join(f"[{w[0].upper()}{w[0].lower()}](?i:{w[1:]})" for w in words.split()) + ")"
 
 
+def _trie(tails: set[tuple[str, ...]]) -> str:
+    """A regex of the sequences of one-character patterns `tails` (from _prefixes), as a trie:
+    a shared start is written, and tested, once."""
+    if not any(tails):
+        return ""
+    heads: dict[str, set[tuple[str, ...]]] = {}
+    for head, *rest in filter(None, tails):
+        heads.setdefault(head, set()).add(tuple(rest))
+    alts = [head + _trie(rest) for head, rest in sorted(heads.items())]
+    if () in tails:   # a form can end here (Q1, FY): nothing more is asked
+        alts.append("")
+    return "(?:" + "|".join(alts) + ")"
+
+
 def _leads(pattern: str, k: int = 3) -> tuple[str, str]:
     """The ASCII letters `pattern` can start with, and a regex its first `k` characters must
     match (a superset, from _prefixes), as a trie of one-character patterns. The first character
@@ -1131,52 +1245,53 @@ def _leads(pattern: str, k: int = 3) -> tuple[str, str]:
             if not ch.isalpha():
                 raise ValueError(f"an English form starts with {ch!r}")
             by_first.setdefault(ch, set()).add(tuple(rest))
-
-    def trie(tails: set[tuple[str, ...]]) -> str:
-        if not any(tails):
-            return ""
-        heads: dict[str, set[tuple[str, ...]]] = {}
-        for head, *rest in filter(None, tails):
-            heads.setdefault(head, set()).add(tuple(rest))
-        alts = [head + trie(rest) for head, rest in sorted(heads.items())]
-        if () in tails:   # a form can end here (Q1, FY): the guard then asks nothing more
-            alts.append("")
-        return "(?:" + "|".join(alts) + ")"
-
-    guard = "|".join(re.escape(ch) + trie(tails) for ch, tails in sorted(by_first.items()))
+    guard = "|".join(re.escape(ch) + _trie(tails) for ch, tails in sorted(by_first.items()))
     return "".join(sorted(by_first)), guard
 
 
-def _prev_char(folded: str, pos: int) -> tuple[str, str]:
-    """The character right before `pos` and the last non-space one before it."""
-    immediate = folded[pos - 1] if pos > 0 else ""
-    stripped = folded[max(0, pos - 8):pos].rstrip(" \t")
-    return immediate, (stripped[-1] if stripped else "")
+class _Rule(NamedTuple):
+    """The neighbours that show a form is a duration, a count or part of a longer word rather
+    than a period. It depends only on the form's values, so it is read once per form (_form)."""
+
+    deny_prev: str            # the character right before the form must not be one of these
+    deny_nonspace: str | frozenset[str]   # nor the last non-space character before it
+    deny_next: str            # nor the character right after it
+    need: tuple[str, ...]     # when given: the last non-space character before must be one of these
 
 
-def _context_allows(folded: str, br: _Branch, start: int, end: int, get: Getter, stated: tuple[str, ...]) -> bool:
-    """Reject forms whose neighbours show a duration, a count or a longer word. `stated` are
-    the keys of the form's groups that hold a stated year."""
-    immediate, nonspace = _prev_char(folded, start)
-    rel = _vocab().relative_years
+def _rule(br: _Branch, get: Getter, stated: tuple[str, ...]) -> _Rule | None:
+    """What _context_allows checks for one form (`stated`: the keys of its stated-year groups),
+    or None when any neighbours allow it."""
     word = get("rw") if br.name == "relative_word" else get("ry")
     if word:
-        r = rel[word]
-        if (immediate and immediate in r.deny_prev) or (nonspace and nonspace in r.deny_prev):
-            return False
-        after = folded[end:end + 1]
-        if br.name == "relative_word" and after and after in r.deny_next:
-            return False
-        return True
+        r = _vocab().relative_years[word]
+        deny_next = r.deny_next if br.name == "relative_word" else ""
+        return _Rule(r.deny_prev, r.deny_prev, deny_next, ()) if r.deny_prev or deny_next else None
     if br.may_be_bare and not any(map(get, stated)):
-        deny = _BARE_YEAR_DENY if get("bare") else _BARE_DENY
-        return not (nonspace and nonspace in deny)
+        return _Rule("", _BARE_YEAR_DENY if get("bare") else _BARE_DENY, "", ())
     if br.name == "relative_span" and get("rw") == "近":
         # 历时近 3 年, 长达近 5 年: "nearly N years", a duration.
-        return not (nonspace and nonspace in "达时已有立期超过约")
+        return _Rule("", "达时已有立期超过约", "", ())
     if br.name == "same_period" and not get("pre"):
-        return nonspace in ("较", "比")
-    return True
+        return _Rule("", "", "", ("较", "比"))
+    return None
+
+
+def _context_allows(folded: str, rule: _Rule, start: int, end: int) -> bool:
+    """Whether the neighbours of the form at start:end pass its `rule`."""
+    immediate = folded[start - 1] if start else ""
+    if immediate and immediate not in " \t":
+        nonspace = immediate
+    else:   # the last non-space character among the 8 before ("" when there is none)
+        nonspace = folded[max(0, start - 8):start].rstrip(" \t")[-1:]
+    if rule.need:
+        return nonspace in rule.need
+    if immediate and immediate in rule.deny_prev:
+        return False
+    if nonspace and nonspace in rule.deny_nonspace:
+        return False
+    after = folded[end:end + 1]
+    return not (after and after in rule.deny_next)
 
 
 def _asof_start(folded: str, start: int, cues: tuple[str, ...], cue_ends: str) -> int | None:
@@ -1267,6 +1382,33 @@ _UNRESOLVED = object()   # not looked up yet in find_periods' `resolved`
 _FAILED = object()       # the resolver raised (a month 13, a day 31 of a 30-day month)
 
 
+def _try_resolve(form: _Form, doc_date: dt.date | None, ctx: _Ctx) -> Any:
+    """The form's resolution, or _FAILED when the resolver raised (a month 13)."""
+    try:
+        return form.branch.resolve(form.get, doc_date, ctx)
+    except (KeyError, ValueError):
+        return _FAILED
+
+
+def _settle(form: _Form, ctx: _Ctx) -> Any:
+    """The form's resolution without a document date on the calendar `ctx` (no anchor year),
+    kept in form.settled.
+
+    A resolver reads the document date only where the form's own words leave the period open
+    (今年, Q3, 一季度, TTM, 2020年以来), and gives nothing there without a date. So a form that
+    resolves without the date resolves the same with any date: that reading (most forms state
+    their year: 2024年, 2024Q3) holds in every document, and only the others are resolved
+    against each document's date."""
+    res = _try_resolve(form, None, ctx)
+    form.settled[ctx.fy_end] = res
+    return res
+
+
+# PeriodMention(*fields) without the Python-level __new__ a NamedTuple class adds: one
+# function call less for each of the many mentions.
+_mention = functools.partial(tuple.__new__, PeriodMention)
+
+
 def find_periods(text: str, doc_date: dt.date | None,
                  fiscal_year_end_month: int | None = None, *, folded: str | None = None) -> list[PeriodMention]:
     """Every stated or implied period in `text`, non-overlapping, sorted by start.
@@ -1284,14 +1426,18 @@ def find_periods(text: str, doc_date: dt.date | None,
     if folded is None:
         folded = fold(text)
     compiled = _compiled()
-    by_prefix, getters = compiled.by_prefix, compiled.getters
-    resolved: dict[tuple[str, tuple[str | None, ...]], Any] = {}
+    by_prefix, forms = compiled.by_prefix, compiled.forms
+    fy_end = base_ctx.fy_end
+    # Whether 其中 (a part of the period just stated) occurs at all: most documents, none.
+    has_contained = _CONTAINED in folded
+    resolved: dict[_FormKey, Any] = {}
     asof_cues, asof_ends = compiled.asof_cues, compiled.asof_ends
     n = len(folded)
     out: list[PeriodMention] = []
     pending: list[_Pending] = []
     last_end = 0
     form_end = 0
+    out_end = 0   # where the last mention in `out` ends
     has_same_period = False
     for c in compiled.candidates.finditer(folded):
         pos = c.start()
@@ -1304,57 +1450,72 @@ def find_periods(text: str, doc_date: dt.date | None,
         dispatch = by_prefix.get(head, by_prefix)
         if dispatch is by_prefix:
             dispatch = _dispatch(compiled, head)
-        if dispatch is None:
+        if type(dispatch) is dict:   # a year (202): the branches depend on what follows it
+            tail = folded[pos + _PREFIX_LEN:pos + _YEAR_PREFIX_LEN]
+            tries = dispatch.get(tail)
+            if tries is None:
+                tries = _year_dispatch(compiled, head, tail, dispatch)
+            for dispatch in tries:   # the first that matches, as their alternation would
+                m = dispatch.regex.match(folded, pos)
+                if m is not None:
+                    break
+            else:
+                continue
+        elif dispatch is None:
             continue
-        m = dispatch.regex.match(folded, pos)
-        if m is None:
-            continue
+        else:
+            m = dispatch.regex.match(folded, pos)
+            if m is None:
+                continue
         name = m.lastgroup
         hit = dispatch.hits[name]
-        br = hit.branch
         # The values of the branch's groups, once: `get` is then a plain dict lookup. The same
-        # form recurs (2024年, Q3), so the reader is kept for its values.
+        # form recurs (2024年, Q3), so what its values settle is kept for them.
         key = (name, m.group(*hit.groups))
-        get = getters.get(key)
-        if get is None:
-            if len(getters) > 8_192:   # the recurring forms fit; a worker's memory stays flat
-                getters.clear()
-            get = getters[key] = dict(zip(hit.names, key[1], strict=True)).get
+        form = forms.get(key)
+        if form is None:
+            if len(forms) > 8_192:   # the recurring forms fit; a worker's memory stays flat
+                forms.clear()
+            form = forms[key] = _form(hit, name, key[1])
         start, end = m.span()
 
         # A span that fails (2023年2月29日, 2022-2021 年, 目前年产能) is consumed whole: a
         # shorter form inside it (2月29日 read in the document year) would be a wrong guess.
         if end > last_end:
             last_end = end
-        if hit.checked and not _context_allows(folded, br, start, end, get, hit.stated):
+        if form.rule is not None and not _context_allows(folded, form.rule, start, end):
             continue
-        yearless = hit.yearless and not any(map(get, hit.years))
-        anchor = _anchor_year(out, folded, start) if yearless else None
-        # A resolution depends only on the form's values, the document date and the calendar,
-        # all fixed within the document: a recurring form is resolved once.
-        res = resolved.get(key, _UNRESOLVED)
+        yearless = form.yearless
+        # A resolution depends only on the form's values, the document date and the calendar.
+        # Most forms settle it without the date, once for all documents (_settle); the others
+        # are resolved once per document.
+        res = form.settled.get(fy_end, _UNRESOLVED)
         if res is _UNRESOLVED:
-            try:
-                res = br.resolve(get, doc_date, base_ctx)
-            except (KeyError, ValueError):
-                res = _FAILED
-            resolved[key] = res
+            res = _settle(form, base_ctx)
+        if doc_date is not None and type(res) is not _Resolved:
+            res = resolved.get(key, _UNRESOLVED)
+            if res is _UNRESOLVED:
+                res = resolved[key] = _try_resolve(form, doc_date, base_ctx)
         if res is _FAILED:
             res = None
-        elif anchor is not None and (res is None or (doc_date is not None and res.period_start > doc_date)
-                                     or _CONTAINED in folded[anchor[1]:start]):
+        elif yearless and (res is None or (doc_date is not None and res.period_start > doc_date)
+                           or (has_contained and _CONTAINED in folded[max(0, start - _ANCHOR_REACH):start])):
             # No document date, a document-year reading in the future, or 其中 (a part of the
-            # period just stated): the sentence's own year is the better reading.
-            try:
-                res = br.resolve(get, doc_date, base_ctx._replace(anchor_year=anchor[0])) or res
-            except (KeyError, ValueError):
-                res = None
+            # period just stated): the sentence's own year is the better reading. (An anchor
+            # lies within _ANCHOR_REACH, so a 其中 after it does too.)
+            anchor = _anchor_year(out, folded, start)
+            if anchor is not None and (res is None or (doc_date is not None and res.period_start > doc_date)
+                                       or _CONTAINED in folded[anchor[1]:start]):
+                try:
+                    res = form.branch.resolve(form.get, doc_date, base_ctx._replace(anchor_year=anchor[0])) or res
+                except (KeyError, ValueError):
+                    res = None
         if res is None:
             if yearless and doc_date is None:
-                pending.append(_Pending(start, end, br, get))
+                pending.append(_Pending(start, end, form.branch, form.get))
             continue
         # "in 2024": the cue only marks the number as a year and stays out of the surface.
-        if name == "en_cue" and _vocab().cues[get("cue")] == "year_context":
+        if form.year_context:
             start = m.start(hit.groups[hit.names.index("y")])
         status = None
         if end < n and folded[end] in _STATUS and folded[end - 1].isdigit():
@@ -1364,22 +1525,24 @@ def find_periods(text: str, doc_date: dt.date | None,
                 status = _STATUS[folded[end]]
                 end += 1
         ps, pe, kind, rel = res
-        if kind == _SAME_PERIOD and get("y"):
-            ps = dt.date(int(get("y")), 1, 1)   # the stated year, read by _resolve_same_periods
+        if kind == _SAME_PERIOD and form.get("y"):
+            ps = dt.date(int(form.get("y")), 1, 1)   # the stated year, read by _resolve_same_periods
         # Most periods follow no as-of cue: only look when the character before could end one.
         # ("" at the text's start: _asof_start then finds nothing.)
         before = folded[start - 1:start]
-        asof = _asof_start(folded, start, asof_cues, asof_ends) \
-            if before in asof_ends or before in " \t" else None
+        if before in " \t" and before:   # after spaces: the last character before them
+            before = folded[max(0, start - 12):start].rstrip(" \t")[-1:]
+        asof = _asof_start(folded, start, asof_cues, asof_ends) if before and before in asof_ends else None
         if asof is not None and name in _ENDED:
             start = asof
         elif asof is not None and kind not in ("since", "ttm", "trailing", "coming", _SAME_PERIOD):
             start, ps, kind = asof, pe, "asof"
-        if out and start < out[-1].end:
+        if start < out_end:
             continue
         if kind == _SAME_PERIOD:
             has_same_period = True
-        out.append(PeriodMention(start, end, text[start:end], ps, pe, kind, status, rel))
+        out.append(_mention((start, end, text[start:end], ps, pe, kind, status, rel)))
+        out_end = end
         if end > last_end:
             last_end = end
     return _resolve_same_periods(out, folded, pending, doc_date, base_ctx) if has_same_period else out
