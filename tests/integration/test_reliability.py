@@ -10,6 +10,7 @@ loads within bounded memory; nothing needs the network.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import shutil
@@ -142,7 +143,9 @@ def yanbao_run(inbox: Path, warehouse: Path, home: Path, crash_at: str | None = 
         env["YANBAO_CRASH_AT"] = crash_at
     cmd = [YANBAO, "run", "--inbox", str(inbox), "--warehouse", str(warehouse), "--quiet"]
     if not wait:
-        return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # Its own process group, so that a test can kill what the run started along with it.
+        return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
     return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
 
 
@@ -205,7 +208,13 @@ def test_kill_9_at_random_moments(two_versions, tmp_path):
         proc = yanbao_run(inbox, w, home, wait=False)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
-        proc.communicate()
+        proc.wait()
+        # Then what it left behind, as a supervisor killing the run would: pool workers, and
+        # Dagster's stdout mirror (`tail -F`), which outlives a run killed between starting it and
+        # its watcher, holding our pipes open for ever.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=60)
         if w.exists() and query(w, "select count(*) from duckdb_views() where view_name = 'v_documents'")[0][0]:
             # Killed before the commit: nothing loaded; after it: the whole of version 2. Never half.
             state = snapshot(w)
