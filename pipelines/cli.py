@@ -12,6 +12,7 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -303,5 +304,14 @@ def _pad(s: str, width: int) -> str:
     return s + " " * (width - _width(s))
 
 
+def console() -> None:
+    """The `yanbao` command. At exit the interpreter's last garbage collection would walk every
+    object Dagster and the vocabularies built (about 0.7 s, on every run); frozen, they are
+    skipped. Finalizers and atexit handlers still run."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()
