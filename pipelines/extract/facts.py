@@ -26,11 +26,11 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from functools import cache, partial
+from functools import cache
 from typing import NamedTuple
 
 from pipelines.extract import metrics as metric_rules
-from pipelines.extract.mentions import EntityMention, PeriodMention, QuantityMention, Sentence
+from pipelines.extract.mentions import EntityMention, PeriodMention, QuantityMention, Sentence, builder
 from pipelines.extract.sentences import clauses
 from pipelines.extract.spans import SpanIndex
 from pipelines.paths import VOCAB_DIR
@@ -107,8 +107,7 @@ class MetricFact(NamedTuple):
     sentence_end: int
 
 
-# tuple.__new__ directly: a NamedTuple's own __new__ is a Python function, called once per fact.
-_new_fact = partial(tuple.__new__, MetricFact)
+_new_fact = builder(MetricFact)
 
 
 # `1 token 大约相当于 1.5-2 个汉字`: the 1 is the unit side of a conversion, not a fact.

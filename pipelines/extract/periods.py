@@ -89,7 +89,7 @@ from re import _constants as _sre  # the regex parser's own reading, for _start_
 from re import _parser
 from typing import Any, NamedTuple
 
-from pipelines.extract.mentions import PeriodMention
+from pipelines.extract.mentions import PeriodMention, builder
 from pipelines.extract.textnorm import fold
 from pipelines.extract.trie import trie_pattern
 
@@ -1404,9 +1404,7 @@ def _settle(form: _Form, ctx: _Ctx) -> Any:
     return res
 
 
-# PeriodMention(*fields) without the Python-level __new__ a NamedTuple class adds: one
-# function call less for each of the many mentions.
-_mention = functools.partial(tuple.__new__, PeriodMention)
+_mention = builder(PeriodMention)
 
 
 def find_periods(text: str, doc_date: dt.date | None,

@@ -62,7 +62,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from pipelines.extract.mentions import QuantityMention, UnparsedMention
+from pipelines.extract.mentions import QuantityMention, UnparsedMention, builder
 from pipelines.extract.numbers import (
     ZH_BIG_UNITS,
     ZH_DIGITS,
@@ -563,11 +563,9 @@ class _Amount(NamedTuple):
     mag_start: int             # where the written unit (incl. magnitude word) begins
 
 
-# _Unit and _Amount are built with tuple.__new__ directly: a NamedTuple's own __new__ is a Python
-# function, one more frame for every number read.
-_new_unit = functools.partial(tuple.__new__, _Unit)
-_new_amount = functools.partial(tuple.__new__, _Amount)
-_new_mention = functools.partial(tuple.__new__, QuantityMention)    # the same, for the usual mention
+_new_unit = builder(_Unit)
+_new_amount = builder(_Amount)
+_new_mention = builder(QuantityMention)
 
 def _read_amount(lex: _Lexicon, folded: str, lowered: str, text: str, kind: str, s: int, e: int,
                  tail_from: int) -> _Amount:

@@ -29,7 +29,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
-from pipelines.extract.mentions import EntityMention, PeriodMention, Sentence
+from pipelines.extract.mentions import EntityMention, PeriodMention, Sentence, builder
 from pipelines.extract.sentences import clauses
 from pipelines.extract.textnorm import fold
 
@@ -90,7 +90,6 @@ _NUMBER_AFTER = re.compile(r"\s*(?:了|至|为|by)?\s*[-+]?[$¥]?\d")
 _M = TypeVar("_M", EntityMention, PeriodMention)
 _START, _END = itemgetter(0), itemgetter(1)     # of a mention (a NamedTuple opening start, end)
 _START_END = itemgetter(0, 1)
-_new_tuple = tuple.__new__
 
 
 class SignalMention(NamedTuple):
@@ -108,6 +107,9 @@ class SignalMention(NamedTuple):
     period_end: dt.date | None
     sentence_start: int
     sentence_end: int
+
+
+_new_signal = builder(SignalMention)
 
 
 def read_vocab_table(path: Path) -> list[dict[str, str]]:
@@ -840,8 +842,7 @@ def find_signals(
                 if key in seen:
                     continue
                 seen.add(key)
-                # `tuple.__new__` is what `SignalMention(...)` calls, without its Python-level `__new__`.
-                out.append(_new_tuple(SignalMention, (
+                out.append(_new_signal((
                     span_start, end, surface, company.entity_id, company.canonical,
                     aspect, direction, strength, p0, p1, sent.start, sent.end,
                 )))
