@@ -199,18 +199,7 @@ def _dating_periods(periods: list[PeriodMention], brackets: _Brackets) -> list[P
     # One comprehension, no call per period: it reads every period of the document.
     dating = [p for p in periods if p.status_hint != "forecast" and p.kind not in _UNDATED_KINDS
               and "同期" not in p.surface and (p.period_end - p.period_start).days <= _MAX_EVENT_DAYS]
-    if not brackets.spans:
-        return dating
-    # `brackets.inside` for periods sorted by start: the spans before a period are passed once.
-    spans, out, j, n = brackets.spans, [], 0, len(brackets.spans)
-    for p in dating:
-        pos = p.start
-        while j + 1 < n and spans[j + 1][0] <= pos:
-            j += 1
-        s0, s1 = spans[j]
-        if not s0 < pos < s1 - 1:
-            out.append(p)
-    return out
+    return [p for p in dating if not brackets.inside(p.start)] if brackets.spans else dating
 
 
 class _Context(NamedTuple):

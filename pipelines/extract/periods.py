@@ -1498,18 +1498,17 @@ def find_periods(text: str, doc_date: dt.date | None,
                 res = resolved[key] = _try_resolve(form, doc_date, base_ctx)
         if res is _FAILED:
             res = None
-        elif yearless and (res is None or (doc_date is not None and res.period_start > doc_date)
-                           or (has_contained and _CONTAINED in folded[max(0, start - _ANCHOR_REACH):start])):
+        elif yearless:
             # No document date, a document-year reading in the future, or 其中 (a part of the
             # period just stated): the sentence's own year is the better reading. (An anchor
-            # lies within _ANCHOR_REACH, so a 其中 after it does too.)
-            anchor = _anchor_year(out, folded, start)
-            if anchor is not None and (res is None or (doc_date is not None and res.period_start > doc_date)
-                                       or _CONTAINED in folded[anchor[1]:start]):
-                try:
-                    res = form.branch.resolve(form.get, doc_date, base_ctx._replace(anchor_year=anchor[0])) or res
-                except (KeyError, ValueError):
-                    res = None
+            # lies within _ANCHOR_REACH, so a 其中 after it does too: without one there, no
+            # anchor is looked for.)
+            unfit = res is None or (doc_date is not None and res.period_start > doc_date)
+            if unfit or (has_contained and _CONTAINED in folded[max(0, start - _ANCHOR_REACH):start]):
+                anchor = _anchor_year(out, folded, start)
+                if anchor is not None and (unfit or _CONTAINED in folded[anchor[1]:start]):
+                    anchored = _try_resolve(form, doc_date, base_ctx._replace(anchor_year=anchor[0]))
+                    res = None if anchored is _FAILED else anchored or res
         if res is None:
             if yearless and doc_date is None:
                 pending.append(_Pending(start, end, form.branch, form.get))
