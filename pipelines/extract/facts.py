@@ -133,11 +133,14 @@ def _is_per_unit_base(folded: str, q: QuantityMention) -> bool:
     return q.unit == "count" and bool(_PER_BEFORE.search(folded, max(0, q.start - 2), q.start))
 
 
+_ASCII_LETTER = re.compile("[A-Za-z]")
+
+
 def _english_pct_is_percent(folded: str, q: QuantityMention, sentence: Sentence) -> QuantityMention:
     """`up 24.1 pct` in English news is percent; `同比+1.4pct` in a Chinese report is points."""
     if q.unit == "pp" and (q.unit_surface or "").lower() in ("pct", "pct."):
         stretch = folded[sentence.start:q.start]
-        letters = sum(ch.isascii() and ch.isalpha() for ch in stretch)
+        letters = len(_ASCII_LETTER.findall(stretch))
         if letters > 0.5 * len(stretch.replace(" ", "")):
             return q._replace(unit="percent")
     return q
@@ -327,10 +330,35 @@ def _status(ctx: _Context, sentence: Sentence, clause: tuple[int, int], q_start:
 # Members of an enumeration (`分别下降 11.9%、19.7%和 2.7%`, `+9.6%/-0.3%/-16.9%`) share the
 # head's metric, period, status and direction.
 _ENUMERATION_GAP = re.compile(r"\s*(?:、|/|和|及|与|以及|或|and|,\s*and)\s*", re.IGNORECASE)
-_RESPECTIVELY = re.compile(r"分别|respectively|依次")
+# What a gap must start with (or with a space): most gaps between two numbers start otherwise.
+_ENUMERATION_FIRST = frozenset("、/和及与以或aA,")
+# (none overlaps another or itself, as _word_spans needs)
+_RESPECTIVELY = ("分别", "respectively", "依次")
 _LIST_GAP = re.compile(r"\s*(?:、|,|和|及|与|以及|and|,\s*and)?\s*", re.IGNORECASE)
 _REPORTING_KINDS = frozenset({"quarter", "half", "year", "ytd", "fiscal_quarter", "fiscal_year", "fiscal_half",
                               "fiscal_ytd"})
+
+
+def _word_spans(text: str, words: Sequence[str]) -> tuple[list[int], list[int]]:
+    """The starts and ends of the occurrences of `words` in text, in order. The words must not
+    overlap one another or themselves (then the occurrences are also in order of their ends)."""
+    spans = []
+    for w in words:
+        i = text.find(w)
+        while i >= 0:
+            spans.append((i, i + len(w)))
+            i = text.find(w, i + len(w))
+    spans.sort()
+    return [start for start, _ in spans], [end for _, end in spans]
+
+
+def _first_word_in(spans: tuple[list[int], list[int]], start: int, end: int) -> int | None:
+    """Where the first occurrence of _word_spans lying inside [start, end) starts, if any: what a
+    search for the words in folded[start:end] finds."""
+    starts, ends = spans
+    i = bisect.bisect_left(starts, start)
+    # (ends ascend with starts: if the first to start inside runs past `end`, so do the rest)
+    return starts[i] if i < len(starts) and ends[i] <= end else None
 
 
 # `较去年同期增长101.8%`: the period after 较/than is what the figure is compared with, not its own.
@@ -436,6 +464,9 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
     sentence: Sentence | None = None
     cues: list[tuple[int, int, str]] = []
     has_respectively = False
+    # 分别 and the like: found in one pass of str.find (most texts hold a few, many none), so that
+    # sentences and clauses are asked about without a regex scan of each.
+    respectively_spans = _word_spans(folded, _RESPECTIVELY)
     time_cued = anaphoric = False
     for q in quantities:
         q_start = q.start
@@ -454,7 +485,7 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
             clauses_of = sentence.start
             cues = text_cues.within(sentence.start, sentence.end)
             # Few sentences hold 分别: one search of the sentence spares one per quantity.
-            has_respectively = _RESPECTIVELY.search(folded, sentence.start, sentence.end) is not None
+            has_respectively = _first_word_in(respectively_spans, sentence.start, sentence.end) is not None
             # Nor do most hold a time cue (目标, 预计, 目前…): then no stretch of it does, and the
             # searches of clause starts for one (_head_fact, _status) are spared.
             time_cued = ctx.search_time_cue(ctx.cue_text, sentence.start, sentence.end) is not None
@@ -464,23 +495,25 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
         q_class = unit_class(q.unit)
 
         if (prev_q is not None and prev_fact is not None and prev_fact.sentence_start == sentence.start
-                and prev_class == q_class and _ENUMERATION_GAP.fullmatch(folded, prev_q.end, q_start)):
+                and prev_class == q_class and prev_q.end < q_start
+                and (folded[prev_q.end] in _ENUMERATION_FIRST or folded[prev_q.end].isspace())
+                and _ENUMERATION_GAP.fullmatch(folded, prev_q.end, q_start)):
             fact = _enumeration_member(q, prev_q, prev_fact, run, run_index + 1)
             run_index += 1
             if run_index < len(run_metrics):
                 fact = fact._replace(metric=run_metrics[run_index])
         else:
             run, run_metrics, run_index = (), (), 0
-            respectively = has_respectively and _RESPECTIVELY.search(folded, clause[0], q_start)
-            if respectively:
-                run = _entity_list_before(ctx, sentence, respectively.start())
+            respectively = _first_word_in(respectively_spans, clause[0], q_start) if has_respectively else None
+            if respectively is not None:
+                run = _entity_list_before(ctx, sentence, respectively)
                 if len(run) < 2:
                     run = ()
             fact = _head_fact(ctx, q, q_class, sentence, parts, k, cues, doc_topic, doc_period, time_cued, anaphoric)
             if run:
                 fact = fact._replace(subject_id=run[0].entity_id)
-            if respectively:
-                run_metrics = metric_rules.metric_list_before(folded, clause[0], respectively.start(), q.unit)
+            if respectively is not None:
+                run_metrics = metric_rules.metric_list_before(folded, clause[0], respectively, q.unit)
                 if run_metrics:
                     fact = fact._replace(metric=run_metrics[0])
         facts.append(fact)
@@ -525,7 +558,7 @@ def _head_fact(ctx: _Context, q: QuantityMention, q_class: str, sentence: Senten
     folded = ctx.folded
     clause = parts[k]
     c0 = clause[0]
-    q_start, q_end = q.start, q.end
+    q_start, q_end, surface, value, value_high, unit, comparator, counted, _ = q
     s_start = sentence.start
     time_cues = time_cued and ctx.search_time_cue(ctx.cue_text, c0, q_start) is not None
 
@@ -541,18 +574,22 @@ def _head_fact(ctx: _Context, q: QuantityMention, q_class: str, sentence: Senten
         topic = ctx.topics.get(c0, _UNSET)
         if topic is _UNSET:
             topic = ctx.topics[c0] = _topic_before(ctx, ctx.paragraph_start(s_start), c0) or doc_topic
-        # Without an anaphor in the sentence, no clause of it refers to the topic.
-        referent = topic if anaphoric else None
-        subject = _anaphor_in(ctx, c0, q_start, referent)
-        if subject is None:
-            subject = ctx.earlier_subjects.get(c0, _UNSET)
-            if subject is _UNSET:
-                subject = None
-                for c_start, c_end in reversed(parts[:k]):
-                    subject = _subject_in(ctx, c_start, c_end, referent)
-                    if subject is not None:
-                        break
-                ctx.earlier_subjects[c0] = subject
+        # An anaphor can only refer to the topic, and the topic is the fallback: only an entity
+        # in an earlier clause can make a difference, and without one in the sentence before
+        # this clause there is nothing to look for.
+        if first and entity_starts[first - 1] >= s_start:
+            # Without an anaphor in the sentence, no clause of it refers to the topic.
+            referent = topic if anaphoric else None
+            subject = _anaphor_in(ctx, c0, q_start, referent)
+            if subject is None:
+                subject = ctx.earlier_subjects.get(c0, _UNSET)
+                if subject is _UNSET:
+                    subject = None
+                    for c_start, c_end in reversed(parts[:k]):
+                        subject = _subject_in(ctx, c_start, c_end, referent)
+                        if subject is not None:
+                            break
+                    ctx.earlier_subjects[c0] = subject
         subject = subject or topic
 
     # Period: nearest before the number in the sentence (a clause that speaks of the present,
@@ -570,7 +607,13 @@ def _head_fact(ctx: _Context, q: QuantityMention, q_class: str, sentence: Senten
                 break
     # `人均薪酬由61.82万元降至53.14万元`: the value after 由/从 is the comparison base, a year
     # before the period the sentence reports (when the base's own period is not stated).
-    if period is not None and metric_rules.ends_on(folded, max(c0, q_start - 3), q_start, _BASE_LAST) \
+    # (Several rules look for words that end right before the number: they share the character
+    # such a word must end on.)
+    j = q_start - 1
+    while j >= c0 and folded[j].isspace():
+        j -= 1
+    before = folded[j] if j >= c0 else ""      # metric_rules.last_character, inlined
+    if period is not None and before in _BASE_LAST and j >= q_start - 3 \
             and _BASE_BEFORE.search(folded, max(c0, q_start - 3), q_start) \
             and _CHANGE_TO_AFTER.match(folded, q_end) and period.kind in _REPORTING_KINDS:
         period = _year_earlier(period)
@@ -584,16 +627,16 @@ def _head_fact(ctx: _Context, q: QuantityMention, q_class: str, sentence: Senten
         if period is None:
             period = doc_period
 
-    metric = metric_rules.choose_class_metric(folded, c0, clause[1], q_start, q_end, q_class, q.counted,
-                                              cues, s_start, q.surface.lstrip()[:1] in "+-")
-    value, value_high = q.value, q.value_high
-    if metric in ctx.sign_flippable:     # (signed leaves every other metric's value as it is)
-        value, value_high = metric_rules.signed(metric, folded, c0, q_start, value, value_high)
+    metric = metric_rules.choose_class_metric(folded, c0, clause[1], q_start, q_end, q_class, counted,
+                                              cues, s_start, surface.lstrip()[:1] in "+-", before)
+    # (signed leaves every other metric's value as it is, and every value after other characters)
+    if metric in ctx.sign_flippable and before in metric_rules.SIGN_LAST:
+        value, value_high = metric_rules.signed(metric, folded, c0, q_start, value, value_high, before)
     status = _status(ctx, sentence, clause, q_start, period, paragraph_target, time_cues, time_cued)
     return _new_fact((
-        q_start, q_end, q.surface,                                  # span_start, span_end, mention
+        q_start, q_end, surface,                                    # span_start, span_end, mention
         subject.entity_id if subject else None, metric,             # subject_id, metric
-        value, value_high, q.unit, q.comparator, q.counted,         # value .. counted
+        value, value_high, unit, comparator, counted,               # value .. counted
         period.period_start if period else None,                    # period_start
         period.period_end if period else None,                      # period_end
         status, s_start, sentence.end,                              # status, sentence_start, sentence_end

@@ -44,7 +44,7 @@ def words_at_end(words: Sequence[str], fillers: Sequence[str] = ()) -> re.Patter
 def last_characters(*word_lists: Sequence[str]) -> frozenset[str]:
     """The characters a `words_at_end` match of these lists can end on before its spaces: each
     word's last letter in either case, and the case twins. A stretch ending on none of them
-    (`ends_on`) cannot match, and most stretches before a number do not."""
+    (`last_character`) cannot match, and most stretches before a number do not."""
     return frozenset(c for ws in word_lists for w in ws for c in (w[-1].lower(), w[-1].upper())) | \
         frozenset(_CASE_TWIN_CHARS)
 
@@ -58,6 +58,8 @@ _LOSS_WORDS = ("亏损", "净亏损", "亏", "loss of", "net loss")
 _LOSS_FILLERS = ("了", "约", "达", "超过", "逾", "近")
 _LOSS = words_at_end(_LOSS_WORDS, _LOSS_FILLERS)
 _LOSS_LAST = last_characters(_LOSS_WORDS, _LOSS_FILLERS)
+# `signed` turns no value negative unless the clause before it ends on one of these (last_character).
+SIGN_LAST = _DECLINE_LAST | _LOSS_LAST
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,9 @@ def _cue_index() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, list[Metri
             by_word.setdefault(w.lower(), []).append(m)
     ascii_words = [w for w in by_word if w.isascii()]
     other_words = [w for w in by_word if not w.isascii()]
+    # Then no Chinese cue shares a character with an English one: the cues of a text do not
+    # overlap (choose_class_metric relies on it).
+    assert not any(c.isascii() for w in other_words for c in w), "a Chinese metric cue holds an ASCII character"
     chinese = re.compile(trie_pattern(other_words))
     english = re.compile(rf"(?<![A-Za-z])(?:{trie_pattern(ascii_words)})(?![A-Za-z])", re.IGNORECASE)
     return chinese, english, by_word
@@ -147,7 +152,8 @@ def has_case_twins(text: str) -> bool:
 
 
 def cues_in(folded: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """Cue words in folded[start:end] as (start, end, lower-cased word), sorted by position."""
+    """Cue words in folded[start:end] as (start, end, lower-cased word), sorted by position; they
+    do not overlap."""
     chinese, english, _ = _cue_index()
     found = [(m.start(), m.end(), m.group()) for m in chinese.finditer(folded, start, end)]
     # The character before `start` is kept for the no-letter-before check.
@@ -198,6 +204,11 @@ class TextCues:
         """The whole-text scan's cue words lying inside folded[start:end], sorted by position."""
         if self._all is None and self.lowered is not None:
             found = _scan_from_safe_start(self._chinese, self.folded, start, end, self._zh_chars, self._zh_longest)
+            # Most sentences of Chinese text hold no English cue: one search tells, without looking
+            # for a safe start. (A cue of the whole-text scan that lies inside the stretch starts in
+            # it and matches there, so a search from `start` finds it or an earlier one.)
+            if found is not None and self._english.search(self.lowered, start, end) is None:
+                return found
             english = _scan_from_safe_start(self._english, self.lowered, start, end, self._en_chars, self._en_longest)
             if found is not None and english is not None:
                 if english:      # (the Chinese cues are already in order)
@@ -265,49 +276,61 @@ def _ranked_candidates(uclass: str) -> dict[str, tuple[_Candidate, ...]]:
             for word, found in _candidates(uclass).items() if found}
 
 
-def ends_on(folded: str, start: int, end: int, last: frozenset[str] | str) -> bool:
-    """Whether folded[start:end], trailing whitespace aside, ends on a character in `last`: what a
-    match of `(?:words)\\s*$` needs (str.isspace is re's \\s); most stretches fail it at once."""
+def last_character(folded: str, start: int, end: int) -> str:
+    """The last character of folded[start:end] that is not whitespace (str.isspace is re's \\s);
+    "" when there is none. A match of `(?:words)\\s*$` ends on it: when it is not in the words'
+    `last_characters` (most stretches before a number), the regex need not run. One character
+    serves every word list asked about the same stretch."""
     j = end - 1
     while j >= start and folded[j].isspace():
         j -= 1
-    return j >= start and folded[j] in last
+    return folded[j] if j >= start else ""
+
+
+_REACHED_LAST = frozenset("至到")
 
 
 def choose_metric(folded: str, clause: tuple[int, int], q_start: int, q_end: int, unit: str,
                   counted: str | None, cues: list[tuple[int, int, str]], sentence_start: int | None = None,
                   signed: bool = False) -> str:
     """The metric key for a quantity at folded[q_start:q_end] inside `clause`; `cues` sorted by
-    position, as cues_in gives them."""
+    position and not overlapping, as cues_in gives them."""
     return choose_class_metric(folded, clause[0], clause[1], q_start, q_end, unit_class(unit), counted,
                                cues, sentence_start, signed)
 
 
 def choose_class_metric(folded: str, clause_start: int, clause_end: int, q_start: int, q_end: int,
                         uclass: str, counted: str | None, cues: list[tuple[int, int, str]],
-                        sentence_start: int | None = None, signed: bool = False) -> str:
-    """choose_metric with the unit class worked out."""
+                        sentence_start: int | None = None, signed: bool = False, before: str | None = None) -> str:
+    """choose_metric with the unit class worked out; `before`: last_character(folded, clause_start,
+    q_start), when the caller has it."""
     # The best so far is (distance, (-len(word), vocab order, metric)); the distance decides first.
     best_distance: int | None = None
     best: tuple[int, int, str] = (0, 0, "")
-    level_reached = ends_on(folded, clause_start, q_start, "至到") and \
+    if before is None:
+        before = last_character(folded, clause_start, q_start)
+    level_reached = before in _REACHED_LAST and \
         _LEVEL_REACHED.search(folded, clause_start, q_start) is not None
     earliest = clause_start if sentence_start is None else sentence_start
     # A count names its own noun: `43,354项` is not a head count however near 人员 is.
     own_noun = counted if uclass == "count" and counted else None
-    longest = _longest_cue()
     # Only cues starting in [earliest, q_end + AFTER_WINDOW] can name the quantity. They are read
-    # nearest first: once a cue starts so far before the number that no cue from there back can
-    # come as close as the best so far (allowing for the longest word), the rest cannot win.
+    # nearest first: once a cue ends so far before the number that no cue from there back can
+    # come as close as the best so far, the rest cannot win.
     ranked = _ranked_candidates(uclass)
     lo = bisect.bisect_left(cues, (earliest,)) if cues and cues[0][0] < earliest else 0
     for i in range(bisect.bisect_left(cues, (q_end + AFTER_WINDOW + 1,)) - 1, lo - 1, -1):
         c_start, c_end, word = cues[i]
+        # Cues do not overlap: every cue from here back ends where this one does or before, and
+        # lies at least as far before the number.
+        if best_distance is not None and q_start - c_end > best_distance:
+            break
         candidates = ranked.get(word)
         if candidates is None:      # (names no metric of the class)
             continue
         if c_start < clause_start:
-            if best_distance is not None and q_start - c_start - longest + EARLIER_CLAUSE_PENALTY > best_distance:
+            # (and every cue from here back is in an earlier clause too)
+            if best_distance is not None and q_start - c_end + EARLIER_CLAUSE_PENALTY > best_distance:
                 break
             if c_end > clause_end:
                 continue
@@ -315,8 +338,6 @@ def choose_class_metric(folded: str, clause_start: int, clause_end: int, q_start
         elif c_end > clause_end:
             continue
         elif c_end <= q_start:
-            if best_distance is not None and q_start - c_start - longest > best_distance:
-                break
             distance = q_start - c_end
         elif c_start >= q_end:
             gap = c_start - q_end
@@ -348,11 +369,6 @@ def choose_class_metric(folded: str, clause_start: int, clause_end: int, q_start
     if best_distance is not None:
         return best[2]
     return _fallback_metric(uclass)
-
-
-@cache
-def _longest_cue() -> int:
-    return max(map(len, _cue_index()[2]))
 
 
 @cache
@@ -408,14 +424,16 @@ def sign_may_flip() -> frozenset[str]:
 
 
 def signed(metric: str, folded: str, clause_start: int, q_start: int, value: float,
-           value_high: float | None) -> tuple[float, float | None]:
-    """Apply the metric's sign convention: declines of growth metrics and losses are negative."""
+           value_high: float | None, before: str | None = None) -> tuple[float, float | None]:
+    """Apply the metric's sign convention: declines of growth metrics and losses are negative.
+    `before`: last_character(folded, clause_start, q_start), when the caller has it."""
     if value < 0:
         return value, value_high
-    negative = (_sign_rules().get(metric) == "decline_negative" and ends_on(folded, clause_start, q_start, _DECLINE_LAST)
+    if before is None:
+        before = last_character(folded, clause_start, q_start)
+    negative = (_sign_rules().get(metric) == "decline_negative" and before in _DECLINE_LAST
                 and _DECLINE.search(folded, clause_start, q_start)) or (
-        metric in _LOSS_METRICS and ends_on(folded, clause_start, q_start, _LOSS_LAST)
-        and _LOSS.search(folded, clause_start, q_start)
+        metric in _LOSS_METRICS and before in _LOSS_LAST and _LOSS.search(folded, clause_start, q_start)
     )
     if not negative:
         return value, value_high
