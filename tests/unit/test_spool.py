@@ -124,3 +124,14 @@ def test_a_warm_pool_nothing_takes_is_shut_down(tmp_path):
     assert spool._WARM
     spool.spool_extraction(_docs(1), spool.Spool(str(tmp_path)), workers=1)   # too small for a pool
     assert not spool._WARM
+
+
+def test_pool_workers_start_with_one_polars_thread_and_leave_this_environment_as_it_was(monkeypatch):
+    monkeypatch.delenv("POLARS_MAX_THREADS", raising=False)
+    pool = spool._new_pool(2)
+    try:
+        assert len(pool._processes) == 2     # started at once, not on the first chunk
+        assert pool.submit(pl.thread_pool_size).result() == 1
+    finally:
+        pool.shutdown()
+    assert "POLARS_MAX_THREADS" not in os.environ
