@@ -87,6 +87,7 @@ _COORDINATED = re.compile(r"\s*(?:端)?\s*(?:和|与|及|以及|、|或|and|&)\s
 _NUMBER_AFTER = re.compile(r"\s*(?:了|至|为|by)?\s*[-+]?[$¥]?\d")
 
 
+_UNKNOWN = object()     # a cache's "not looked up yet", where None is an answer
 _M = TypeVar("_M", EntityMention, PeriodMention)
 _START, _END = itemgetter(0), itemgetter(1)     # of a mention (a NamedTuple opening start, end)
 _START_END = itemgetter(0, 1)
@@ -249,6 +250,8 @@ class SignalLexicon:
         # phrase scan the sentences that hold none.
         self.verb = re.compile(word_trie(list(self.verbs)))
         self.negators = tuple(sorted(words("negator"), key=len, reverse=True))
+        # What a negator or light verb can end with: other characters before a phrase rule one out at once.
+        self.negation_ends = frozenset(w[-1] for w in (*self.negators, *_LIGHT_VERBS) if w)
         exempt = guarded(words("modal_exempt"))
         self.modal = re.compile(f"(?:{exempt})|(?P<modal>{guarded(words('modal'))})")
         self.forecast = re.compile(f"(?:{exempt})|(?P<modal>{guarded(words('forecast'))})")
@@ -323,6 +326,8 @@ class SignalLexicon:
 
     def strength_of(self, mods: str, verb: str) -> str | None:
         """The strongest intensity among the adverbs, else the verb's own."""
+        if not mods:
+            return self.verbs[verb][1]
         best: str | None = None
         for m in self.modifier.finditer(mods):
             s = self.adverbs.get(m.group())
@@ -335,6 +340,11 @@ class SignalLexicon:
 
     def negated(self, folded: str, pos: int, lo: int) -> bool:
         """Whether a negator stands right before `pos` (`未出现明显下滑`, `尚未发布`)."""
+        if pos <= lo:
+            return False
+        last = folded[pos - 1]
+        if last not in self.negation_ends and not last.isspace():
+            return False        # most phrases: the look-back would end with that character
         before = folded[max(lo, pos - 6):pos].rstrip()
         if before.endswith(_LIGHT_VERBS):      # one test for the usual case: no light verb
             for light_verb in _LIGHT_VERBS:
@@ -632,7 +642,11 @@ def _usable_signal_period(index: MentionIndex, p: PeriodMention) -> bool:
         return False
     if p.start == 0 or not folded[p.start - 1].isspace():
         return True
-    return not _EN_NOT_STATEMENT_BEFORE.search(folded[max(0, p.start - 16):p.start])
+    window = folded[max(0, p.start - 16):p.start]
+    last = window.rstrip()[-1:]
+    if last and not _NON_CJK.match(last):
+        return True     # a Chinese character before the space (`营收 2024 年`): every English cue ends in a letter or dot
+    return not _EN_NOT_STATEMENT_BEFORE.search(window)
 
 
 def _is_reporting(p: PeriodMention) -> bool:
@@ -651,13 +665,14 @@ def _title_periods(index: MentionIndex, usable: list[PeriodMention]) -> list[Per
     return list(found.values())
 
 
-def _title_period(title: list[PeriodMention], cue_text: str) -> PeriodMention | None:
+def _title_period(title: list[PeriodMention], text: str, lo: int, hi: int) -> PeriodMention | None:
     """The title period a statement without its own refers to: the one of the granularity the
-    statement names (`quarterly revenue`, `全年`), else the only one; None when that is ambiguous."""
+    statement (`text[lo:hi]`) names (`quarterly revenue`, `全年`), else the only one; None when that
+    is ambiguous."""
     if not title:
         return None
-    quarter = bool(_QUARTER_CUE.search(cue_text))
-    year = bool(_YEAR_CUE.search(cue_text))
+    quarter = bool(_QUARTER_CUE.search(text, lo, hi))
+    year = bool(_YEAR_CUE.search(text, lo, hi))
     pool = title
     if quarter != year:
         pool = [p for p in title if ((p.period_end - p.period_start).days < 100 if quarter
@@ -720,6 +735,8 @@ class _Periods:
         self.starts = index.period_starts
         self._usable: list[bool | None] = [None] * len(self.periods)    # by position in `periods`
         self._leading: dict[int, tuple[list[int], list[PeriodMention]]] = {}    # by paragraph start
+        # sentence start -> the leading period carried to it, or None: a sentence's statements all ask
+        self._carried: dict[int, PeriodMention | None] = {}
 
     def is_usable(self, i: int) -> bool:
         usable = self._usable[i]
@@ -793,15 +810,20 @@ class _Periods:
             if periods[i].end <= phrase_start and self.is_usable(i):
                 return periods[i]
             i -= 1
-        leading_starts, leading = self.leading(self.index.paragraph_start(sent.start))
-        j = bisect.bisect_left(leading_starts, sent.start) - 1
-        if j >= 0:
-            return leading[j]
+        carried = self._carried.get(sent.start, _UNKNOWN)
+        if carried is _UNKNOWN:
+            leading_starts, leading = self.leading(self.index.paragraph_start(sent.start))
+            j = bisect.bisect_left(leading_starts, sent.start) - 1
+            carried = self._carried[sent.start] = leading[j] if j >= 0 else None
+        if carried is not None:
+            return carried
         if sent.start < self.index.title_end:
             return None     # the title states its periods itself
-        titled = _title_period(self.title, self.index.folded[sent.start:phrase_end])
-        if titled is not None:
-            return titled
+        title = self.title
+        if title:
+            titled = _title_period(title, self.index.folded, sent.start, phrase_end)
+            if titled is not None:
+                return titled
         # carried forward only: a heading above the period's first mention does not take it
         document = self.document
         return document if document is not None and document.end <= phrase_start else None
