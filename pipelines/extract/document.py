@@ -188,8 +188,11 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
             found = evidence_of[key] = text[start:end]
         return found
 
+    # Facts, signals and events read the same index of mentions: sort them and split clauses once.
+    index = mention_index(text, sentences, entities, periods, folded=folded)
     facts = assemble_metric_facts(text, folded, sentences, quantities, entities, periods, roles, doc_date,
-                                  doc_topic=topic, doc_period=lead_period(text, periods))
+                                  doc_topic=topic, doc_period=lead_period(text, periods),
+                                  split_clauses=index.clauses_of)
     # The evidence of a row is the text of its sentence.
     fact_rows = out["metric_facts"]
     for f in facts:
@@ -201,8 +204,6 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
         ))
 
     spelling = _spellings(entities)
-    # Signals and events read the same index of mentions: sort them and split clauses once.
-    index = mention_index(text, sentences, entities, periods, folded=folded)
     for s in find_signals(text, sentences, entities, periods, index=index):
         sid = hashlib.md5(f"{document_id}:{s.start}:{s.end}:{s.entity_id}:{s.aspect}".encode()).hexdigest()
         out["company_signals"].append((

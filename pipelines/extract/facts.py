@@ -26,7 +26,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from functools import cache
+from functools import cache, partial
 from typing import NamedTuple
 
 from pipelines.extract import metrics as metric_rules
@@ -442,10 +442,14 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
                           periods: Sequence[PeriodMention], entity_roles: dict[str, str | None],
                           doc_date: dt.date | None, doc_topic: EntityMention | None = None,
                           doc_period: PeriodMention | None = None,
+                          split_clauses: Callable[[Sentence], list[tuple[int, int]]] | None = None,
                           ) -> list[MetricFact]:
-    """The metric facts of one document."""
+    """The metric facts of one document. `split_clauses(sentence)`: `clauses(folded, sentence)`, from
+    a cache the caller shares with the signal and event finders (`MentionIndex.clauses_of`)."""
     if not quantities:
         return []
+    if split_clauses is None:
+        split_clauses = partial(clauses, folded)
     ctx = _Context(text, folded, sentences, entities, periods, entity_roles, doc_date)
     facts: list[MetricFact] = []
     # Metric cue words, scanned only in the sentences that hold quantities.
@@ -480,7 +484,7 @@ def assemble_metric_facts(text: str, folded: str, sentences: Sequence[Sentence],
         if q.unit == "pp":
             q = _english_pct_is_percent(folded, q, sentence)
         if sentence.start != clauses_of:
-            parts = clauses(folded, sentence)
+            parts = split_clauses(sentence)
             ends = [end for _, end in parts]
             clauses_of = sentence.start
             cues = text_cues.within(sentence.start, sentence.end)
