@@ -613,10 +613,8 @@ def _head_fact(ctx: _Context, q: QuantityMention, q_class: str, sentence: Senten
     # before the period the sentence reports (when the base's own period is not stated).
     # (Several rules look for words that end right before the number: they share the character
     # such a word must end on.)
-    j = q_start - 1
-    while j >= c0 and folded[j].isspace():
-        j -= 1
-    before = folded[j] if j >= c0 else ""      # metric_rules.last_character, inlined
+    j = metric_rules.last_nonspace(folded, c0, q_start)
+    before = folded[j] if j >= c0 else ""      # metric_rules.last_character, whose place `_BASE_LAST` needs
     if period is not None and before in _BASE_LAST and j >= q_start - 3 \
             and _BASE_BEFORE.search(folded, max(c0, q_start - 3), q_start) \
             and _CHANGE_TO_AFTER.match(folded, q_end) and period.kind in _REPORTING_KINDS:

@@ -281,10 +281,17 @@ def last_character(folded: str, start: int, end: int) -> str:
     "" when there is none. A match of `(?:words)\\s*$` ends on it: when it is not in the words'
     `last_characters` (most stretches before a number), the regex need not run. One character
     serves every word list asked about the same stretch."""
+    j = last_nonspace(folded, start, end)
+    return folded[j] if j >= start else ""
+
+
+def last_nonspace(folded: str, start: int, end: int) -> int:
+    """Where `last_character` stands: the index of the last non-whitespace character of
+    folded[start:end], else start - 1."""
     j = end - 1
     while j >= start and folded[j].isspace():
         j -= 1
-    return folded[j] if j >= start else ""
+    return j
 
 
 _REACHED_LAST = frozenset("至到")
