@@ -329,9 +329,10 @@ def _status(ctx: _Context, sentence: Sentence, clause: tuple[int, int], q_start:
 
 # Members of an enumeration (`分别下降 11.9%、19.7%和 2.7%`, `+9.6%/-0.3%/-16.9%`) share the
 # head's metric, period, status and direction.
-_ENUMERATION_GAP = re.compile(r"\s*(?:、|/|和|及|与|以及|或|and|,\s*and)\s*", re.IGNORECASE)
+_ENUMERATION_JOINS = ("、", "/", "和", "及", "与", "以及", "或", "and", r",\s*and")
+_ENUMERATION_GAP = re.compile(rf"\s*(?:{'|'.join(_ENUMERATION_JOINS)})\s*", re.IGNORECASE)
 # What a gap must start with (or with a space): most gaps between two numbers start otherwise.
-_ENUMERATION_FIRST = frozenset("、/和及与以或aA,")
+_ENUMERATION_FIRST = frozenset(c for join in _ENUMERATION_JOINS for c in (join[0].lower(), join[0].upper()))
 # (none overlaps another or itself, as _word_spans needs)
 _RESPECTIVELY = ("分别", "respectively", "依次")
 _LIST_GAP = re.compile(r"\s*(?:、|,|和|及|与|以及|and|,\s*and)?\s*", re.IGNORECASE)

@@ -111,7 +111,8 @@ def _cue_index() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, list[Metri
     other_words = [w for w in by_word if not w.isascii()]
     # Then no Chinese cue shares a character with an English one: the cues of a text do not
     # overlap (choose_class_metric relies on it).
-    assert not any(c.isascii() for w in other_words for c in w), "a Chinese metric cue holds an ASCII character"
+    if any(c.isascii() for w in other_words for c in w):
+        raise ValueError("metrics.csv: a Chinese metric cue holds an ASCII character; split it into two cues")
     chinese = re.compile(trie_pattern(other_words))
     english = re.compile(rf"(?<![A-Za-z])(?:{trie_pattern(ascii_words)})(?![A-Za-z])", re.IGNORECASE)
     return chinese, english, by_word
