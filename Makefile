@@ -6,17 +6,27 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NATIVE := build/native/.attempted
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
-.PHONY: setup browser run test lint dev bench bench-large clean
+.PHONY: setup native browser run test lint dev bench bench-large clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(NATIVE)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
+
+# The extraction modules compiled with mypyc (pipelines/native.py), rebuilt when their source
+# changes. A failed build is reported and does not stop setup: the Python source then runs.
+$(NATIVE): $(STAMP) $(wildcard pipelines/extract/*.py) pipelines/native.py
+	$(BIN)/python -m pipelines.native build || echo "yanbao: no compiled extraction (see above); the Python source runs, about 1.3x slower"
+	mkdir -p build/native && touch $(NATIVE)
+
+native: $(STAMP)
+	$(BIN)/python -m pipelines.native build
 
 run: setup
 	$(BIN)/yanbao run

@@ -63,7 +63,7 @@ TARGET_CORES_BUSY = 1.5
 # "Flat": per-document cost may not rise by more than this from one N to the next larger N.
 FLAT_TOLERANCE = 1.10
 
-LIBRARIES = ("yanbao", "dagster", "duckdb", "polars", "pandera", "pyarrow", "charset-normalizer", "jionlp",
+LIBRARIES = ("yanbao", "dagster", "duckdb", "polars", "pandera", "pyarrow", "charset-normalizer", "jionlp", "mypy",
              "psutil")
 
 
@@ -192,6 +192,7 @@ def machine_info() -> dict[str, Any]:
 
     import psutil
 
+    from pipelines import native
     from pipelines.extract.document import extractor_version
 
     versions = {}
@@ -216,6 +217,8 @@ def machine_info() -> dict[str, Any]:
         "python": platform.python_version(),
         "libraries": versions,
         "extractor_version": extractor_version(),
+        # Compiled (mypyc) or the Python source: the throughput differs by about 1.3×.
+        "extraction_code": native.MODE,
         "git_commit": _git("rev-parse", "--short", "HEAD"),
         "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
         # Other work on the machine skews every figure: the load average says how much there was.
@@ -742,7 +745,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"{m['memory_bytes'] / 1024**3:.1f} GB memory, {m['platform']}, Python {m['python']}; {libs}. "
         f"Code: {report.get('label') or 'commit ' + str(m['git_commit'])}"
         f"{' (with uncommitted changes)' if m['git_dirty'] else ''}, extractor version {m['extractor_version']}"
-        f"{'' if m.get('extractor_version_at_end') in (None, m['extractor_version']) else ' (CHANGED during the run: ' + m['extractor_version_at_end'] + ')'}. The whole benchmark took {report['benchmark_seconds']} s; load average "
+        f"{'' if m.get('extractor_version_at_end') in (None, m['extractor_version']) else ' (CHANGED during the run: ' + m['extractor_version_at_end'] + ')'}, "
+        f"extraction code {m.get('extraction_code', 'source')}. The whole benchmark took {report['benchmark_seconds']} s; load average "
         f"(1, 5, 15 min) {m['load_average_at_start']} at the start, {m.get('load_average_at_end')} at the end; "
         f"1-minute load as each phase started: "
         f"{'; '.join(f'{phase} {load}' for phase, load in m.get('load_average_by_phase', []))}. "

@@ -13,6 +13,7 @@ import time
 import dagster as dg
 import polars as pl
 
+from pipelines import native
 from pipelines import warehouse as wh
 from pipelines.defs.resources import InboxResource, WarehouseResource
 from pipelines.extract.document import extractor_version
@@ -151,6 +152,8 @@ def extracted_facts(context: dg.AssetExecutionContext, staged_documents: StagedD
             rate = characters / max(now - started, 1e-6)
             context.log.info(f"extracted {done}/{total} documents ({rate / 1e3:.0f}k characters/s)")
 
+    # The workers import the same modules from the same files: they run what this process runs.
+    context.log.info(f"extraction code: {native.MODE}")
     out = spool_extraction(docs, Spool(), progress=progress)
     seconds = round(time.perf_counter() - started, 3)
     for name in FACT_FRAMES:
@@ -170,6 +173,7 @@ def extracted_facts(context: dg.AssetExecutionContext, staged_documents: StagedD
     crash_point("extracted")
     yield dg.Output(out.quarantine, output_name="quarantined_rows",
                     metadata={"dagster/row_count": out.quarantine.height, "extraction_seconds": seconds,
+                              "extraction_code": native.MODE,
                               "characters_per_second": int((docs["characters"].sum() or 0) / max(seconds, 1e-6))})
 
 

@@ -34,7 +34,6 @@ import hashlib
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple
 
 from pipelines.extract.mentions import EntityMention, PeriodMention, Sentence
@@ -50,8 +49,9 @@ from pipelines.extract.signals import (
     read_vocab_table,
     word_trie,
 )
+from pipelines.paths import VOCAB_DIR
 
-VOCAB_DIR = Path(__file__).resolve().parents[1] / "vocab"
+# VOCAB_DIR comes from pipelines.paths, not __file__: a compiled module lives in build/native
 EVENT_TYPES_PATH = VOCAB_DIR / "event_types.csv"
 
 # Titles and quoted names: a trigger, date or name inside one belongs to the title

@@ -84,7 +84,6 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable
-from pathlib import Path
 from re import _constants as _sre  # the regex parser's own reading, for _start_test
 from re import _parser
 from typing import Any, NamedTuple
@@ -92,8 +91,9 @@ from typing import Any, NamedTuple
 from pipelines.extract.mentions import PeriodMention, builder
 from pipelines.extract.textnorm import fold
 from pipelines.extract.trie import trie_pattern
+from pipelines.paths import VOCAB_DIR
 
-_VOCAB = Path(__file__).resolve().parent.parent / "vocab"
+_VOCAB = VOCAB_DIR   # from pipelines.paths, not __file__: a compiled module lives in build/native
 
 _S = r"[ \t]*"
 _SP = r"[ \t]+"

@@ -59,7 +59,6 @@ import re
 import string
 from collections.abc import Iterable
 from decimal import Decimal
-from pathlib import Path
 from typing import NamedTuple
 
 from pipelines.extract.mentions import QuantityMention, UnparsedMention, builder
@@ -74,8 +73,9 @@ from pipelines.extract.numbers import (
 )
 from pipelines.extract.textnorm import fold
 from pipelines.extract.trie import word_tree
+from pipelines.paths import VOCAB_DIR
 
-VOCAB = Path(__file__).resolve().parents[1] / "vocab"
+VOCAB = VOCAB_DIR   # from pipelines.paths, not __file__: a compiled module lives in build/native
 
 _ZD = "".join(ZH_DIGITS)
 _ZN = ZH_NUMERAL_CHARS
