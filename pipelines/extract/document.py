@@ -174,6 +174,7 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
             return period_ids[key]
         pid = period_ids[key] = period_id(start, end)
         if pid is not None and pid not in seen_periods:
+            assert start is not None and end is not None    # period_id gave an id
             seen_periods[pid] = (pid, start, end, (end - start).days + 1, period_label(start, end))
         return pid
 
@@ -232,9 +233,9 @@ def extract_document(document_id: str, text: str, doc_date: dt.date | None) -> d
 
     sentence_starts = [s.start for s in sentences]
     for u in unparsed:
-        s = sentence_at(sentences, sentence_starts, u.start)
+        sent = sentence_at(sentences, sentence_starts, u.start)
         out["unparsed_mentions"].append((document_id, u.start, u.end, u.surface, u.reason,
-                                         text[s.start:s.end] if s else None))
+                                         text[sent.start:sent.end] if sent else None))
     out["periods"] = list(seen_periods.values())
     out.pop("failed_documents")
     return out

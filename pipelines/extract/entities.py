@@ -256,7 +256,7 @@ def _openings(keys: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-def _span_class(items: list[tuple[str, dict]]) -> str:
+def _span_class(items: Sequence[tuple[str, object]]) -> str:
     """A class covering the sorted items' first..last character (the other half lies outside it)."""
     lo, hi = re.escape(items[0][0]), re.escape(items[-1][0])
     return f"[{lo}]" if lo == hi else f"[{lo}-{hi}]"
@@ -582,7 +582,7 @@ def _lexicon_candidates(lex: Lexicon, folded: str, low: str) -> list[_Candidate]
     found = []
     for m in matcher.finditer(low):
         start, end = m.span()
-        hits = ((start, end, m.group()),)
+        hits: tuple[tuple[int, int, str], ...] = ((start, end, m.group()),)
         if end - start <= 3:
             for shift in (1, 2):
                 if start + shift < end and low[start + shift:start + shift + 2] in openings:
@@ -715,6 +715,7 @@ def _company_candidates(folded: str, lexicon_found: list[_Candidate]) -> list[_C
         if run is None:
             continue
         run_start = run.start()
+        start: int | None    # a known name's start; else the place-led or plain start, if any
         entity_type = pats.company_suffix[m.group()]
         # A known name followed only by business words: 华为技术有限公司 is 华为.
         for pos in range(s, run_start - 1, -1):

@@ -239,7 +239,7 @@ def _dating_periods(periods: list[PeriodMention], brackets: _Brackets) -> list[P
 
 class _Context(NamedTuple):
     folded: str
-    index: MentionIndex
+    mentions: MentionIndex      # not `index`: a tuple field of that name would hide tuple.index
     lexicon: SignalLexicon
     brackets: _Brackets
     periods: list[PeriodMention]
@@ -355,13 +355,13 @@ def _trigger_matches(vocab: EventVocabulary, folded: str, spans: list[tuple[int,
     finds the whole text's matches there; else the whole text is scanned (a trigger elsewhere finds
     no date and is dropped).
     """
-    english = vocab.english_trigger
+    english, english_starts = vocab.english_trigger, vocab.english_trigger_starts   # both None or neither
     found: list[tuple[int, int, str]] = []
     for lo, hi in spans if vocab.sentence_local else [(0, len(folded))]:
         found.extend(_find_words(vocab.trigger, folded, lo, hi))
-        if english is not None:
+        if english is not None and english_starts is not None:
             found.extend((m.start(), m.end(), m.group())
-                         for m in finditer_at(english, vocab.english_trigger_starts, folded, lo, hi))
+                         for m in finditer_at(english, english_starts, folded, lo, hi))
     if english is not None:
         found.sort()    # by start: a Chinese and an English trigger never start at one place
     return found
@@ -397,10 +397,10 @@ def _candidates(ctx: _Context, lo: int, hi: int) -> list[EntityMention]:
     # Both tests read the text before the name's start only, and a name is asked about by every
     # trigger near it (as a subject, a participant, an earlier clause's name): answered once per start.
     acts, out = ctx.acts, []
-    for e in ctx.index.entities_in(lo, hi):
+    for e in ctx.mentions.entities_in(lo, hi):
         can_act = acts.get(e.start)
         if can_act is None:
-            can_act = acts[e.start] = not ctx.brackets.inside(e.start) and not ctx.index.is_source(e, ctx.lexicon)
+            can_act = acts[e.start] = not ctx.brackets.inside(e.start) and not ctx.mentions.is_source(e, ctx.lexicon)
         if can_act:
             out.append(e)
     return out
@@ -425,7 +425,7 @@ def _subject(
         if chosen is not None:
             return chosen, chosen.start
         if _EN_ANAPHOR.match(ctx.folded, cs):
-            ref = ctx.index.resolve_anaphor(cs, ctx.lexicon)
+            ref = ctx.mentions.resolve_anaphor(cs, ctx.lexicon)
             return ref, None
         return None, None
     passive = ctx.folded.find("被", cs, t0)
@@ -434,21 +434,21 @@ def _subject(
         after = [e for e in names if e.start > passive]
         if after:
             return after[0], after[0].start
-    anaphor = ctx.index.anaphor_at_subject(cs, t0, ctx.lexicon)
+    anaphor = ctx.mentions.anaphor_at_subject(cs, t0, ctx.lexicon)
     if anaphor is not None and (not names or anaphor.start() < names[0].start):
         types = _ANAPHOR_TYPES.get(anaphor.group(), frozenset({"company"}))
-        ref = ctx.index.resolve_anaphor(anaphor.start(), ctx.lexicon, types)
+        ref = ctx.mentions.resolve_anaphor(anaphor.start(), ctx.lexicon, types)
         return ref, anaphor.start() if ref else None
     chosen = _pick(names)
     if chosen is not None:
         return chosen, chosen.start
     pre = ctx.folded[cs:t0]
-    if ctx.lexicon.group.search(pre) or ctx.index.leftover_exceeds(cs, t0, _SUBJECTLESS_MAX, ctx.lexicon):
+    if ctx.lexicon.group.search(pre) or ctx.mentions.leftover_exceeds(cs, t0, _SUBJECTLESS_MAX, ctx.lexicon):
         return None, None
     if previous is not None:
         return previous, None
     earlier = [e for e in _candidates(ctx, max(sent.start, cs - _LOOKBACK), cs)
-               if not ctx.index.is_oblique(e, ctx.lexicon)]
+               if not ctx.mentions.is_oblique(e, ctx.lexicon)]
     non_region = [e for e in earlier if e.entity_type != "region"]
     pool = non_region or earlier
     return (pool[-1], None) if pool else (None, None)
@@ -483,8 +483,8 @@ def _event_period(
     k = bisect.bisect_left(starts, cs) - 1
     while k >= 0 and periods[k].start >= lo:
         p = periods[k]
-        pcs, pce = ctx.index.clause_at(sent, p.start)
-        if pce <= cs and not ctx.index.leftover(pcs, pce, ctx.lexicon):
+        pcs, pce = ctx.mentions.clause_at(sent, p.start)
+        if pce <= cs and not ctx.mentions.leftover(pcs, pce, ctx.lexicon):
             return p
         k -= 1
     first = bisect.bisect_left(starts, sent.start)

@@ -27,7 +27,7 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from functools import cache, partial
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pipelines.extract import metrics as metric_rules
 from pipelines.extract.mentions import EntityMention, PeriodMention, QuantityMention, Sentence, builder
@@ -560,6 +560,10 @@ def _head_fact(ctx: _Context, q: QuantityMention, q_class: str, sentence: Senten
                doc_period: PeriodMention | None, time_cued: bool = True, anaphoric: bool = True) -> MetricFact:
     """`time_cued`: False when the sentence holds no _TIME_CUES word; `anaphoric` False when it
     holds no _ANAPHOR word."""
+    # Read from memos: _UNSET ("not worked out yet") until they hold their answer.
+    topic: Any
+    subject: Any
+    carried: Any
     folded = ctx.folded
     clause = parts[k]
     c0 = clause[0]

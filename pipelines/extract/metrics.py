@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import ClassVar
 
 from pipelines.extract.trie import trie_pattern
 from pipelines.paths import VOCAB_DIR
@@ -187,7 +188,7 @@ class TextCues:
     left out, as in the whole-text scan, rather than cut short into a shorter word."""
 
     # Beyond this many characters back to a safe start, one whole-text scan is cheaper.
-    MAX_BACKTRACK = 200
+    MAX_BACKTRACK: ClassVar[int] = 200     # read as TextCues.MAX_BACKTRACK
 
     def __init__(self, folded: str, lowered: str | None = None):
         """`lowered`: folded.lower() when the caller has it (and folded holds no CASE_TWINS)."""

@@ -125,7 +125,7 @@ def _parse_chinese_integer(s: str) -> float | None:
                 result = (result + section) * big
             else:
                 result += (section or 1) * big
-            section = 0
+            section = 0.0
             last_big = max(last_big, big)
         else:
             return None

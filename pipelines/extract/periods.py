@@ -84,8 +84,8 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable
-from re import _constants as _sre  # the regex parser's own reading, for _start_test
-from re import _parser
+from re import _constants as _sre  # type: ignore[attr-defined]  # the parser's reading, for _start_test
+from re import _parser  # type: ignore[attr-defined]  # (private modules: not in the stubs)
 from typing import Any, NamedTuple
 
 from pipelines.extract.mentions import PeriodMention, builder
@@ -208,7 +208,9 @@ class _Ctx(NamedTuple):
 
 
 _NO_CTX = _Ctx()
-Getter = Callable[[str], "str | None"]
+# A group's value by name: None for a group that did not match, but resolvers read a group
+# without a test (int(get("m"))) where their branch guarantees it, hence Any rather than str | None.
+Getter = Callable[[str], Any]
 Resolver = Callable[[Getter, "dt.date | None", _Ctx], "_Resolved | None"]
 
 
@@ -223,7 +225,7 @@ def _last_day(y: int, m: int) -> int:
     # calendar.monthrange(y, m)[1] without the weekday it also computes.
     if not 1 <= m <= 12:
         raise ValueError(f"month must be in 1..12, got {m}")
-    return 29 if m == 2 and calendar.isleap(y) else calendar.mdays[m]
+    return 29 if m == 2 and calendar.isleap(y) else calendar.mdays[m]  # type: ignore[attr-defined]
 
 
 def _month_span(y: int, m1: int, m2: int | None = None, y2: int | None = None) -> tuple[dt.date, dt.date]:
@@ -944,7 +946,7 @@ def _prefixes(items: Any, k: int, flags: int) -> Prefixes:
     this is a superset: it can let through more branches, never fewer."""
     out: Prefixes = {()}
     for op, av in items:
-        out = _then(out, lambda n, op=op, av=av: _item_prefixes(op, av, n, flags), k)
+        out = _then(out, functools.partial(_item_prefixes, op, av, flags=flags), k)
         if all(len(t) == k for t in out):
             break
     return out
@@ -1063,7 +1065,7 @@ class _Form(NamedTuple):
 
 def _form(hit: _Hit, name: str, values: tuple[str | None, ...]) -> _Form:
     br = hit.branch
-    get = dict(zip(hit.names, values, strict=True)).get
+    get: Getter = dict(zip(hit.names, values, strict=True)).get
     return _Form(
         br, get, _rule(br, get, hit.stated) if hit.checked else None,
         hit.yearless and not any(map(get, hit.years)),
@@ -1091,8 +1093,9 @@ def _dispatch(compiled: _Compiled, prefix: str) -> _Dispatch | dict[str, tuple[_
     if _YEAR_HEAD.fullmatch(prefix):
         found = {}
     else:
-        found = _branch_set(compiled, tuple(name for name, _part, test, _year_test in compiled.parts
-                                            if test is None or test.match(prefix)))
+        names = tuple(name for name, _part, test, _year_test in compiled.parts
+                      if test is None or test.match(prefix))
+        found = _branch_set(compiled, names) if names else None
     if len(compiled.by_prefix) > 200_000:  # a bound on memory for a long-running process
         compiled.by_prefix.clear()
     compiled.by_prefix[prefix] = found
@@ -1116,11 +1119,9 @@ def _year_dispatch(compiled: _Compiled, prefix: str, tail: str,
     return found
 
 
-def _branch_set(compiled: _Compiled, names: tuple[str, ...]) -> _Dispatch | None:
-    """One regex of the branches `names` (None for none), kept for the next prefix that needs them."""
-    if not names:
-        found = None
-    elif (found := compiled.by_branches.get(names)) is None:
+def _branch_set(compiled: _Compiled, names: tuple[str, ...]) -> _Dispatch:
+    """One regex of the branches `names` (at least one), kept for the next prefix that needs them."""
+    if (found := compiled.by_branches.get(names)) is None:
         regex = re.compile("|".join(part for name, part, _test, _year_test in compiled.parts if name in names))
         keys: dict[str, dict[str, int]] = {name: {"": regex.groupindex[name]} for name in names}
         for group, idx in regex.groupindex.items():
@@ -1254,7 +1255,7 @@ class _Rule(NamedTuple):
     than a period. It depends only on the form's values, so it is read once per form (_form)."""
 
     deny_prev: str            # the character right before the form must not be one of these
-    deny_nonspace: str | frozenset[str]   # nor the last non-space character before it
+    deny_nonspace: str | set[str]   # nor the last non-space character before it
     deny_next: str            # nor the character right after it
     need: tuple[str, ...]     # when given: the last non-space character before must be one of these
 
@@ -1437,6 +1438,9 @@ def find_periods(text: str, doc_date: dt.date | None,
     form_end = 0
     out_end = 0   # where the last mention in `out` ends
     has_same_period = False
+    # by_prefix's entry for a prefix (by_prefix itself when not looked up yet): None, a _Dispatch or,
+    # at a year, a table of them; then each _Dispatch of the table in turn.
+    dispatch: Any
     for c in compiled.candidates.finditer(folded):
         pos = c.start()
         if pos < form_end:

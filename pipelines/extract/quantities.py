@@ -59,7 +59,7 @@ import re
 import string
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 from pipelines.extract.mentions import QuantityMention, UnparsedMention, builder
 from pipelines.extract.numbers import (
@@ -282,7 +282,8 @@ def _lexicon() -> _Lexicon:
     spaced_before_chars = frozenset("".join(context_last) + "".join(context_last).upper()
                                     + "".join(c[-1] for c in currencies) + "nN")
     max_value = {r["unit"]: float(r["max_value"]) for r in _rows("canonical_units.csv")}
-    scan_sets = dict(keys=table, follow_chars=follow_chars, currency_last_chars=frozenset(c[-1] for c in currencies))
+    scan_sets: dict[str, Any] = dict(keys=table, follow_chars=follow_chars,
+                                     currency_last_chars=frozenset(c[-1] for c in currencies))
     return _Lexicon(
         by_first={k: tuple(sorted(v, reverse=True)) for k, v in by_first.items()},
         table=table,
@@ -570,6 +571,7 @@ _new_mention = builder(QuantityMention)
 def _read_amount(lex: _Lexicon, folded: str, lowered: str, text: str, kind: str, s: int, e: int,
                  tail_from: int) -> _Amount:
     """The numeral at [s, e) with the magnitude words, markers and unit written after it (from tail_from)."""
+    m: Any      # the _TAIL_ZH match or None; read only once mag_word or mod, which come from it, is set
     # One function rather than three (value, tail, unit): it runs for nearly every number that
     # has a unit, and each call costs a frame.
     # The bare numeral; a list comma is not a thousands separator and may shorten it.
@@ -701,7 +703,9 @@ def _near_compute(lowered: str, s: int, e: int) -> bool:
 
 def _unit_allowed(amount: _Amount, folded: str, lowered: str) -> bool:
     unit = amount.unit
-    cond = unit.lexeme.condition if unit else ""
+    if unit is None:
+        return True
+    cond = unit.lexeme.condition
     if not cond:
         return True
     if cond == "magnitude":
@@ -736,6 +740,10 @@ def find_quantities(text: str, *, folded: str | None = None
 
     `folded` is `fold(text)` when the caller has already computed it.
     """
+    m: re.Match[str] | None
+    kind: Any       # "ar", or m.lastgroup: every branch of _CANDIDATE is a named group, so never None
+    # A mention, an unparsed mention, a list of mentions, an int (skip to there) or None: see below.
+    result: Any
     lex = _lexicon()
     if folded is None:
         folded = fold(text)
@@ -932,17 +940,20 @@ def _glued_unit(lex: _Lexicon, folded: str, key: str, unit_start: int, end: int)
 
 
 # A magnitude word glued before a unit -> the exponent suffix of its power of ten (万 -> 'e4').
-_MAGNITUDE_SUFFIX = {w: _POWERS_OF_TEN[magnitude_value(w)] for w in _MAGNITUDE_WORDS.split("|")}
+_MAGNITUDE_SUFFIX = {w: _POWERS_OF_TEN[cast(float, magnitude_value(w))] for w in _MAGNITUDE_WORDS.split("|")}
 
 
 def _glued_mention(lex: _Lexicon, folded: str, lowered: str, text: str, s: int, e: int, end: int,
-                   unit: str | None, mag: str | None, munit: str | None) -> QuantityMention | None:
+                   unit: Any, mag: str | None, munit: Any) -> QuantityMention | None:
     """The usual mention in one step: Arabic digits at [s, e) with a unit right after (12.5%, 3 亿元, 40家).
 
     The scan has matched the unit (`unit`, or `munit` after the magnitude word `mag`), ending at
     `end` (see _glued_tail_pattern). This gives exactly what _number_mention would, but only where
     none of its other rules can apply; None hands the candidate to _number_mention, which then
     reads it from scratch.
+
+    `unit` and `munit` are the scan's groups: `unit` a str when `mag` is None, else `munit` one,
+    and the other None (hence Any: each is read only where it is a str).
     """
     start = s
     # Right before the number or before the spaces ahead of it: anything that makes _number_mention
@@ -986,7 +997,7 @@ def _glued_mention(lex: _Lexicon, folded: str, lowered: str, text: str, s: int, 
             # the repr of its float, so appending the exponent to it is the same decimal product.
             value = float(core + _MAGNITUDE_SUFFIX[mag])
         else:
-            value = _scale(float(core), magnitude_value(mag))
+            value = _scale(float(core), cast(float, magnitude_value(mag)))    # a magnitude word has a value
     except ValueError:
         return None    # unparsed: two decimal points
     sign = -1.0 if start < s and folded[start] != "+" else 1.0
@@ -1063,6 +1074,9 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
 
     The caller has checked that something unit-like follows, or a currency sign precedes.
     """
+    am: Any     # a match of _AMOUNT_AT, whose lastgroup (every branch is a named group) is never None
+    cand: _Amount | None
+    unit_surface: str | None
     s, e = m.start(), core_end
     vague_cmp: str | None = None
     if kind == "vz":
@@ -1220,6 +1234,7 @@ def _number_mention(lex: _Lexicon, folded: str, lowered: str, text: str, m: re.M
         mag_start = high.mag_start
         unit_surface = text[mag_start:surface_end].strip()
     else:
+        assert currency is not None     # with neither a unit nor a currency it returned above
         canonical, multiplier, counted = currency, 1.0, None
         unit_surface = text[high.mag_start:end].strip() or None
 
@@ -1348,10 +1363,10 @@ def _slash_list(lex: _Lexicon, folded: str, lowered: str, text: str, s: int, e: 
         return None
     items = [(s, e)] + [(x.start(), x.end()) for x in _SLASH_ITEM.finditer(folded, lm.start(), lm.end())]
     if len(items) == 2:
-        a, b = folded[items[0][0]:items[0][1]], folded[items[1][0]:items[1][1]].lstrip("+-")
+        first, second = folded[items[0][0]:items[0][1]], folded[items[1][0]:items[1][1]].lstrip("+-")
         # parse_arabic, not int(): an item may carry separators, well formed (1,234) or not (1,23).
-        low, high = parse_arabic(a.lstrip("+-")), parse_arabic(b)
-        if low is None or high is None or ("." not in a + b and low < high):
+        low, high = parse_arabic(first.lstrip("+-")), parse_arabic(second)
+        if low is None or high is None or ("." not in first + second and low < high):
             return None
     last_s, last_e = items[-1]
     core_s = last_s + 1 if folded[last_s] in "+-" else last_s

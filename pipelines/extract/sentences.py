@@ -73,7 +73,7 @@ def sentence_at(sentences: Sequence[Sentence], starts: Sequence[int], pos: int) 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     word = _WORD_BEFORE.search(text, max(0, dot - 12), dot)
-    return bool(word) and word.group(1).lower().strip(".") in _ABBREVIATIONS
+    return word is not None and word.group(1).lower().strip(".") in _ABBREVIATIONS
 
 
 def _append_trimmed(text: str, start: int, end: int, out: list[Sentence]) -> None:

@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 from functools import cached_property, lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pipelines.extract.mentions import EntityMention, PeriodMention, Sentence, builder
 from pipelines.extract.sentences import clauses
@@ -756,6 +756,8 @@ class _Periods:
         if found is not None:
             return found
         folded, sentences, sentence_starts = self.index.folded, self.index.sentences, self.index.sentence_starts
+        starts: list[int]
+        out: list[PeriodMention]
         leads, starts, out = LEADING_PREFIX.fullmatch, [], []
         para_end = folded.find("\n", para)
         i0 = bisect.bisect_left(self.starts, para)
@@ -805,6 +807,7 @@ class _Periods:
         """The nearest period before the phrase in its sentence, else the paragraph's leading
         period, else the title's period of the granularity the sentence names, else the
         document's only period."""
+        carried: Any    # _UNKNOWN until looked up
         periods = self.periods
         i = bisect.bisect_left(self.starts, phrase_start) - 1
         while i >= 0 and periods[i].start >= sent.start:
@@ -1114,12 +1117,12 @@ def _en_aspect_before(index: MentionIndex, lexicon: SignalLexicon, sent: Sentenc
         skip = max(0, len(compact) - reach)
     found = None
     if lexicon.en_aspect_lower is not None and compact.isascii():
-        for a in lexicon.en_aspect_lower.finditer(compact.lower(), skip):
-            found = a
+        for m in lexicon.en_aspect_lower.finditer(compact.lower(), skip):
+            found = m
     else:
-        for a in lexicon.en_aspect.finditer(compact, skip):
-            if a.group().isascii():
-                found = a
+        for m in lexicon.en_aspect.finditer(compact, skip):
+            if m.group().isascii():
+                found = m
     if found is None:
         return None
     offset = found.start()
