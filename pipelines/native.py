@@ -1,7 +1,7 @@
 """The extraction modules compiled: the same Python source, built by mypyc into C extensions.
 
 `make setup` runs `python -m pipelines.native build`, which compiles `pipelines/extract/*.py`
-(all but `document.py`, the glue, which stays patchable Python) into `build/native/` with a
+(all but `__init__.py`) into `build/native/` with a
 manifest holding a digest of the sources it was built from. Importing `pipelines.extract` calls
 `use_compiled()`: when the manifest's digest matches the sources byte for byte, a finder loads the
 compiled modules; otherwise the source runs. Both give the same rows (the test suite compares
@@ -26,14 +26,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipelines.paths import REPO_ROOT
+from pipelines.paths import EXTRACT_DIR, REPO_ROOT
 
-EXTRACT_DIR = REPO_ROOT / "pipelines" / "extract"
 BUILD_DIR = REPO_ROOT / "build"
 NATIVE_DIR = BUILD_DIR / "native"
 MANIFEST = NATIVE_DIR / "manifest.json"
-# document.py stays Python: it is glue (frames, hashes), gains little, and tests patch its calls.
-INTERPRETED = frozenset({"__init__.py", "document.py"})
+# __init__.py decides which code runs, so it is never compiled itself.
+INTERPRETED = frozenset({"__init__.py"})
 GROUP = "yanbao_native"      # the shared library mypyc builds the modules into
 PURE_ENV = "YANBAO_PURE_PYTHON"
 

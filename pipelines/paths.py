@@ -8,6 +8,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SQL_DIR = REPO_ROOT / "sql"
 VOCAB_DIR = Path(__file__).resolve().parent / "vocab"
+EXTRACT_DIR = Path(__file__).resolve().parent / "extract"
 SAMPLE_INBOX = REPO_ROOT / "samples" / "inbox"
 DEFAULT_WAREHOUSE = REPO_ROOT / "warehouse" / "yanbao.duckdb"
 DAGSTER_HOME = REPO_ROOT / "dagster_home"

@@ -35,7 +35,8 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.extract.document import FRAME_SCHEMAS, extract_frames
+from pipelines.extract.document import FRAME_SCHEMAS
+from pipelines.frames import extract_frames
 from pipelines.validation import QUARANTINE_SCHEMA, Validation, validate
 from schemas import (
     CompanySignalModel,

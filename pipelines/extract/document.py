@@ -1,9 +1,9 @@
 """Everything extracted from one document, and from a batch of documents.
 
 `extract_document` runs each finder once over the folded text and assembles the
-rows of every fact frame as plain tuples; `extract_frames` turns a batch's rows
-into polars frames once, at the end. Batches are run (in a process pool when
-large) by `pipelines/spool.py`.
+rows of every fact frame as plain tuples, in FRAME_SCHEMAS column order;
+`pipelines/frames.py: extract_frames` turns a batch's rows into polars frames.
+Batches are run (in a process pool when large) by `pipelines/spool.py`.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ from pipelines.extract.sentences import sentence_at, split_sentences
 from pipelines.extract.signals import find_signals, mention_index
 from pipelines.extract.spans import SpanIndex
 from pipelines.extract.textnorm import fold
-from pipelines.frames import frame_from_rows
-from pipelines.paths import VOCAB_DIR
+from pipelines.paths import EXTRACT_DIR, VOCAB_DIR
 
 FRAME_SCHEMAS: dict[str, dict[str, Any]] = {
     "metric_facts": {
@@ -87,8 +86,8 @@ def fiscal_year_ends() -> dict[str, int]:
 def extractor_version() -> str:
     """A digest of the extraction code and vocabularies: facts made by other code are re-made."""
     h = hashlib.sha256()
-    here = os.path.dirname(__file__)
-    for folder, suffixes in ((here, (".py",)), (str(VOCAB_DIR), (".csv", ".tsv"))):
+    # (EXTRACT_DIR, not __file__: this module may run compiled, from build/native)
+    for folder, suffixes in ((str(EXTRACT_DIR), (".py",)), (str(VOCAB_DIR), (".csv", ".tsv"))):
         for name in sorted(os.listdir(folder)):
             if name.endswith(suffixes):
                 with open(os.path.join(folder, name), "rb") as f:
@@ -250,34 +249,3 @@ def _spellings(entities) -> dict[str, str]:
     # Most entities are written one way only: no ranking needed.
     return {eid: next(iter(c)) if len(c) == 1 else min(c, key=lambda sfc: (-c[sfc], len(sfc), sfc))
             for eid, c in counts.items()}
-
-
-# Rows are turned into frames every this many documents: Python tuples take several times the
-# memory of the same rows in a frame, and the worker keeps its peak heap once it has reached it.
-FRAME_EVERY_DOCUMENTS = 32
-
-
-def extract_frames(batch: list[tuple[str, str, dt.date | None]]) -> dict[str, pl.DataFrame]:
-    """Frames for a batch of documents. Built here, in the worker, so the parent receives compact
-    Arrow-backed frames rather than millions of Python tuples."""
-    parts: dict[str, list[pl.DataFrame]] = {k: [] for k in FRAME_SCHEMAS}
-    merged: dict[str, list[tuple]] = {k: [] for k in FRAME_SCHEMAS}
-
-    def flush() -> None:
-        for k, rows in merged.items():
-            if rows:
-                parts[k].append(frame_from_rows(rows, FRAME_SCHEMAS[k]))
-                merged[k] = []
-
-    for i, (document_id, text, doc_date) in enumerate(batch, 1):
-        try:
-            rows_by_frame = extract_document(document_id, text, doc_date)
-        except Exception as exc:  # noqa: BLE001 - one document's failure must not cost the others
-            merged["failed_documents"].append((document_id, f"extraction failed: {type(exc).__name__}: {exc}"[:500]))
-            continue
-        for k, rows in rows_by_frame.items():
-            merged[k].extend(rows)
-        if i % FRAME_EVERY_DOCUMENTS == 0:
-            flush()
-    flush()
-    return {k: pl.concat(frames) if frames else pl.DataFrame(schema=FRAME_SCHEMAS[k]) for k, frames in parts.items()}

@@ -11,7 +11,7 @@ import sys
 import polars as pl
 
 from pipelines import spool
-from pipelines.extract.document import extract_frames
+from pipelines.frames import extract_frames
 from pipelines.ingest.stage import DOCUMENT_SCHEMA
 
 TEXT = "比亚迪2024年一季度营业收入1249.44亿元,同比下降3.8%。\n宁德时代2023年净利润441亿元,同比增长43.6%。\n"
