@@ -933,7 +933,11 @@ Benchmarks are measurements, not tests: the suite only keeps a smoke run of the 
   added and a re-run. Step durations come from the run's Dagster event log.
 - **Extraction alone**: `extract_document` in-process on one core, then `spool_extraction`
   (the run's process pool: extract, check, validate, write Parquet) on all cores, on the first 16 M characters of the corpus; a cProfile of
-  `extract_document` on the first 1 M characters.
+  `extract_document` on the first 1 M characters (of the Python source, in a child process, when
+  the compiled build runs: the profiler cannot see inside compiled functions).
+- **Extraction code**: what `make setup` builds and `yanbao run` uses, the extraction modules
+  compiled with mypyc when the build matches the source (`pipelines/native.py`); each section's
+  header says which code ran. `YANBAO_PURE_PYTHON=1 python -m bench.run` measures the source.
 - **Peers**: on the first 2 M characters, JioNLP's `ner.extract_money` and `ner.extract_time`
   called paragraph by paragraph (time base = the document's date), and yanbao's
   `extract_document` on the same documents; the floor is one `re.finditer(r"\\d+(?:\\.\\d+)?")`
