@@ -25,8 +25,7 @@ pickle.dump((native.MODE, rows), open(sys.argv[2], "wb"))
 
 
 def test_compiled_rows_equal_source_rows(tmp_path):
-    import pipelines.extract.document  # noqa: F401 - settles which code runs in this process
-
+    # (bench.golden imports the extraction modules: which code runs here is settled)
     if not native.MODE.startswith("compiled"):
         pytest.skip(f"extraction runs as {native.MODE}")
     compiled, _, _ = golden.extract_all(golden.documents(CORPUS_DOCUMENTS))
