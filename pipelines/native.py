@@ -1,8 +1,8 @@
 """The extraction modules compiled: the same Python source, built by mypyc into C extensions.
 
 `make setup` runs `python -m pipelines.native build`, which compiles `pipelines/extract/*.py`
-(all but `__init__.py`) into `build/native/` with a
-manifest holding a digest of the sources it was built from. Importing `pipelines.extract` calls
+(all but `__init__.py`) into `build/native/` with a manifest holding a digest of the sources it
+was built from. Importing `pipelines.extract` calls
 `use_compiled()`: when the manifest's digest matches the sources byte for byte, a finder loads the
 compiled modules; otherwise the source runs. Both give the same rows (the test suite compares
 them); the compiled build is about 1.3× faster, which is most of what makes a refresh faster
