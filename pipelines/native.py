@@ -24,6 +24,8 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipelines.paths import EXTRACT_DIR, REPO_ROOT
@@ -31,6 +33,7 @@ from pipelines.paths import EXTRACT_DIR, REPO_ROOT
 BUILD_DIR = REPO_ROOT / "build"
 NATIVE_DIR = BUILD_DIR / "native"
 MANIFEST = NATIVE_DIR / "manifest.json"
+BUILD_LOG = BUILD_DIR / "native-build.log"
 # __init__.py decides which code runs, so it is never compiled itself.
 INTERPRETED = frozenset({"__init__.py"})
 GROUP = "yanbao_native"      # the shared library mypyc builds the modules into
@@ -144,7 +147,16 @@ def build() -> Path:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args == ["build"]:
-        path = build()
+        print(f"compiling the extraction modules with mypyc (about a minute; log: {BUILD_LOG})", flush=True)
+        try:
+            with _output_to(BUILD_LOG):
+                path = build()
+        except (Exception, SystemExit) as exc:   # noqa: BLE001 - mypy exits on a type error
+            tail = BUILD_LOG.read_text(encoding="utf-8", errors="replace").splitlines()[-20:]
+            print("\n".join(tail), file=sys.stderr)
+            print(f"yanbao: the compiled build failed ({type(exc).__name__}: {exc}); the whole log is "
+                  f"{BUILD_LOG}", file=sys.stderr)
+            return 1
         built = json.loads(path.read_text(encoding="utf-8"))
         print(f"compiled {len(built['modules']) - 1} extraction modules with mypyc {built['mypy']} "
               f"in {built['built_seconds']} s: {NATIVE_DIR}")
@@ -154,6 +166,28 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print("usage: python -m pipelines.native build|status", file=sys.stderr)
     return 2
+
+
+@contextmanager
+def _output_to(log: Path) -> Iterator[None]:
+    """This process's and its children's stdout and stderr, into `log`: mypy and the C compiler
+    write hundreds of lines, which a user needs only when the build fails."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with open(log, "wb") as f:
+        os.dup2(f.fileno(), 1)
+        os.dup2(f.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
 
 
 if __name__ == "__main__":
