@@ -7,6 +7,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SQL_DIR = REPO_ROOT / "sql"
+# The extraction modules take these from here, not from their own __file__: compiled, they
+# are loaded from build/native (pipelines/native.py).
 VOCAB_DIR = Path(__file__).resolve().parent / "vocab"
 EXTRACT_DIR = Path(__file__).resolve().parent / "extract"
 SAMPLE_INBOX = REPO_ROOT / "samples" / "inbox"

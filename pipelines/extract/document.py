@@ -86,7 +86,6 @@ def fiscal_year_ends() -> dict[str, int]:
 def extractor_version() -> str:
     """A digest of the extraction code and vocabularies: facts made by other code are re-made."""
     h = hashlib.sha256()
-    # (EXTRACT_DIR, not __file__: this module may run compiled, from build/native)
     for folder, suffixes in ((str(EXTRACT_DIR), (".py",)), (str(VOCAB_DIR), (".csv", ".tsv"))):
         for name in sorted(os.listdir(folder)):
             if name.endswith(suffixes):

@@ -51,7 +51,6 @@ from pipelines.extract.textnorm import fold
 from pipelines.extract.trie import word_tree
 from pipelines.paths import VOCAB_DIR
 
-# VOCAB_DIR comes from pipelines.paths, not __file__: a compiled module lives in build/native
 LEXICON_PATH = VOCAB_DIR / "entities.csv"
 PATTERNS_PATH = VOCAB_DIR / "entity_patterns.csv"
 SECTORS_PATH = VOCAB_DIR / "entity_sectors.csv"

@@ -51,7 +51,6 @@ from pipelines.extract.signals import (
 )
 from pipelines.paths import VOCAB_DIR
 
-# VOCAB_DIR comes from pipelines.paths, not __file__: a compiled module lives in build/native
 EVENT_TYPES_PATH = VOCAB_DIR / "event_types.csv"
 
 # Titles and quoted names: a trigger, date or name inside one belongs to the title

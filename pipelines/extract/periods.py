@@ -93,8 +93,6 @@ from pipelines.extract.textnorm import fold
 from pipelines.extract.trie import trie_pattern
 from pipelines.paths import VOCAB_DIR
 
-_VOCAB = VOCAB_DIR   # from pipelines.paths, not __file__: a compiled module lives in build/native
-
 _S = r"[ \t]*"
 _SP = r"[ \t]+"
 _Y4 = r"(?:19|20)\d\d"
@@ -161,7 +159,7 @@ class _Vocab(NamedTuple):
 
 
 def _read_rows(name: str) -> list[dict[str, str]]:
-    with (_VOCAB / name).open(encoding="utf-8", newline="") as f:
+    with (VOCAB_DIR / name).open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(line for line in f if not line.startswith("#")))
 
 

@@ -75,8 +75,6 @@ from pipelines.extract.textnorm import fold
 from pipelines.extract.trie import word_tree
 from pipelines.paths import VOCAB_DIR
 
-VOCAB = VOCAB_DIR   # from pipelines.paths, not __file__: a compiled module lives in build/native
-
 _ZD = "".join(ZH_DIGITS)
 _ZN = ZH_NUMERAL_CHARS
 _ZH_MAGNITUDE_CHARS = frozenset("".join(ZH_SMALL_UNITS) + "".join(ZH_BIG_UNITS))
@@ -211,7 +209,7 @@ class _Lexicon(NamedTuple):
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    with (VOCAB / name).open(encoding="utf-8", newline="") as fh:
+    with (VOCAB_DIR / name).open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(line for line in fh if not line.startswith("#")))
 
 

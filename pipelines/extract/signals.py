@@ -34,7 +34,6 @@ from pipelines.extract.sentences import clauses
 from pipelines.extract.textnorm import fold
 from pipelines.paths import VOCAB_DIR
 
-# VOCAB_DIR comes from pipelines.paths, not __file__: a compiled module lives in build/native
 PHRASES_PATH = VOCAB_DIR / "signal_phrases.csv"
 ASPECTS_PATH = VOCAB_DIR / "signal_aspects.csv"
 
